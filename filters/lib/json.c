@@ -1,0 +1,363 @@
+/* json: validating scanner and string escaping; see json.h. */
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "json.h"
+#include "utf8.h"
+#include "util.h"
+
+#define ONES	0x0101010101010101ULL
+#define HIGHS	0x8080808080808080ULL
+
+/* Whether any byte of w is '"', '\\', below 0x20, or above 0x7F. */
+static inline int
+str_special(uint64_t w)
+{
+	uint64_t q = w ^ (ONES * '"'), s = w ^ (ONES * '\\');
+
+	return (((q - ONES) & ~q) | ((s - ONES) & ~s) |
+	    ((w - ONES * 0x20) & ~w) | w) & HIGHS ? 1 : 0;
+}
+
+static int
+hexval(int c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	if (c >= 'a' && c <= 'f')
+		return c - 'a' + 10;
+	if (c >= 'A' && c <= 'F')
+		return c - 'A' + 10;
+	return -1;
+}
+
+static const char *
+fail(struct json_err *e, const char *at, const char *msg)
+{
+	e->at = at;
+	e->msg = msg;
+	return NULL;
+}
+
+const char *
+json_scan_string(const char *p, const char *end, int *escaped,
+    struct json_err *e)
+{
+	const unsigned char *u, *uend = (const unsigned char *)end;
+	uint64_t w;
+	size_t k;
+	int i;
+
+	*escaped = 0;
+	u = (const unsigned char *)p + 1;
+	for (;;) {
+		while (uend - u >= 8) {
+			memcpy(&w, u, 8);
+			if (str_special(w))
+				break;
+			u += 8;
+		}
+		if (u == uend)
+			return fail(e, end, "unterminated string");
+		if (*u == '"')
+			return (const char *)u + 1;
+		if (*u == '\\') {
+			*escaped = 1;
+			if (uend - u < 2)
+				return fail(e, end, "unterminated string");
+			switch (u[1]) {
+			case '"': case '\\': case '/': case 'b': case 'f':
+			case 'n': case 'r': case 't':
+				u += 2;
+				break;
+			case 'u':
+				for (i = 2; i < 6; i++)
+					if (u + i >= uend || hexval(u[i]) < 0)
+						return fail(e, (const char *)u,
+						    "bad \\u escape in string");
+				u += 6;
+				break;
+			default:
+				return fail(e, (const char *)u,
+				    "bad escape in string");
+			}
+		} else if (*u < 0x20)
+			return fail(e, (const char *)u,
+			    "control character in string");
+		else if (*u < 0x80)
+			u++;
+		else if ((k = utf8_valid_len(u, uend)) != 0)
+			u += k;
+		else
+			return fail(e, (const char *)u, "invalid UTF-8");
+	}
+}
+
+static const char *
+scan_number(const char *p, const char *end, struct json_err *e)
+{
+	if (p < end && *p == '-')
+		p++;
+	if (p == end || *p < '0' || *p > '9')
+		return fail(e, p, "bad number");
+	if (*p == '0')
+		p++;
+	else
+		while (p < end && *p >= '0' && *p <= '9')
+			p++;
+	if (p < end && *p == '.') {
+		p++;
+		if (p == end || *p < '0' || *p > '9')
+			return fail(e, p, "bad number: digit expected");
+		while (p < end && *p >= '0' && *p <= '9')
+			p++;
+	}
+	if (p < end && (*p == 'e' || *p == 'E')) {
+		p++;
+		if (p < end && (*p == '+' || *p == '-'))
+			p++;
+		if (p == end || *p < '0' || *p > '9')
+			return fail(e, p, "bad number: digit expected");
+		while (p < end && *p >= '0' && *p <= '9')
+			p++;
+	}
+	return p;
+}
+
+const char *
+json_scan_value(const char *p, const char *end, enum json_type *type,
+    int *escaped, struct json_err *e)
+{
+	char small[256], *stack = small;
+	size_t depth = 0, cap = sizeof small;
+	const char *ret = NULL;
+	int esc = 0;
+
+	*escaped = 0;
+	*type = 0;
+value:
+	if (p == end) {
+		fail(e, p, "unexpected end of input: value expected");
+		goto out;
+	}
+	if (depth == 0)
+		switch (*p) {
+		case '{': *type = JSON_OBJECT; break;
+		case '[': *type = JSON_ARRAY; break;
+		case '"': *type = JSON_STRING; break;
+		case 't': *type = JSON_TRUE; break;
+		case 'f': *type = JSON_FALSE; break;
+		case 'n': *type = JSON_NULL; break;
+		default: *type = JSON_NUMBER; break;
+		}
+	switch (*p) {
+	case '{':
+	case '[':
+		if (depth == cap) {
+			char *n = xmalloc(cap * 2);
+
+			memcpy(n, stack, cap);
+			if (stack != small)
+				free(stack);
+			stack = n;
+			cap *= 2;
+		}
+		stack[depth++] = *p;
+		p = json_skip_ws(p + 1, end);
+		if (p < end && *p == (stack[depth - 1] == '{' ? '}' : ']')) {
+			p++;
+			depth--;
+			goto after;
+		}
+		if (stack[depth - 1] == '{')
+			goto key;
+		goto value;
+	case '"':
+		if ((p = json_scan_string(p, end, &esc, e)) == NULL)
+			goto out;
+		if (depth == 0)
+			*escaped = esc;
+		goto after;
+	case 't':
+		if (end - p < 4 || memcmp(p, "true", 4) != 0) {
+			fail(e, p, "bad literal");
+			goto out;
+		}
+		p += 4;
+		goto after;
+	case 'f':
+		if (end - p < 5 || memcmp(p, "false", 5) != 0) {
+			fail(e, p, "bad literal");
+			goto out;
+		}
+		p += 5;
+		goto after;
+	case 'n':
+		if (end - p < 4 || memcmp(p, "null", 4) != 0) {
+			fail(e, p, "bad literal");
+			goto out;
+		}
+		p += 4;
+		goto after;
+	case '-': case '0': case '1': case '2': case '3': case '4':
+	case '5': case '6': case '7': case '8': case '9':
+		if ((p = scan_number(p, end, e)) == NULL)
+			goto out;
+		goto after;
+	default:
+		fail(e, p, "unexpected character: value expected");
+		goto out;
+	}
+key:
+	if (p == end || *p != '"') {
+		fail(e, p, "object key (a string) expected");
+		goto out;
+	}
+	if ((p = json_scan_string(p, end, &esc, e)) == NULL)
+		goto out;
+	p = json_skip_ws(p, end);
+	if (p == end || *p != ':') {
+		fail(e, p, "':' expected after object key");
+		goto out;
+	}
+	p = json_skip_ws(p + 1, end);
+	goto value;
+after:
+	if (depth == 0) {
+		ret = p;
+		goto out;
+	}
+	p = json_skip_ws(p, end);
+	if (p < end && *p == ',') {
+		p = json_skip_ws(p + 1, end);
+		if (stack[depth - 1] == '{')
+			goto key;
+		goto value;
+	}
+	if (p < end && *p == (stack[depth - 1] == '{' ? '}' : ']')) {
+		p++;
+		depth--;
+		goto after;
+	}
+	fail(e, p, stack[depth - 1] == '{' ? "',' or '}' expected" :
+	    "',' or ']' expected");
+out:
+	if (stack != small)
+		free(stack);
+	return ret;
+}
+
+int
+json_decode_string(const char *s, size_t n, struct buf *out, size_t *bad)
+{
+	const char *p = s, *end = s + n, *q;
+	unsigned char u8[4];
+	uint32_t cp, lo;
+
+	buf_grow(out, n);
+	while (p < end) {
+		q = memchr(p, '\\', (size_t)(end - p));
+		if (q == NULL) {
+			buf_add(out, p, (size_t)(end - p));
+			break;
+		}
+		buf_add(out, p, (size_t)(q - p));
+		p = q + 2;
+		switch (q[1]) {
+		case 'b': buf_addch(out, '\b'); continue;
+		case 'f': buf_addch(out, '\f'); continue;
+		case 'n': buf_addch(out, '\n'); continue;
+		case 'r': buf_addch(out, '\r'); continue;
+		case 't': buf_addch(out, '\t'); continue;
+		case 'u': break;
+		default: buf_addch(out, q[1]); continue;
+		}
+		cp = (uint32_t)(hexval(q[2]) << 12 | hexval(q[3]) << 8 |
+		    hexval(q[4]) << 4 | hexval(q[5]));
+		p = q + 6;
+		if (cp >= 0xDC00 && cp <= 0xDFFF)
+			goto lone;
+		if (cp >= 0xD800 && cp <= 0xDBFF) {
+			if (end - p < 6 || p[0] != '\\' || p[1] != 'u')
+				goto lone;
+			lo = (uint32_t)(hexval(p[2]) << 12 |
+			    hexval(p[3]) << 8 | hexval(p[4]) << 4 |
+			    hexval(p[5]));
+			if (lo < 0xDC00 || lo > 0xDFFF)
+				goto lone;
+			cp = 0x10000 + ((cp - 0xD800) << 10) + (lo - 0xDC00);
+			p += 6;
+		}
+		buf_add(out, u8, utf8_encode(u8, cp));
+	}
+	return 0;
+lone:
+	*bad = (size_t)(q - s);
+	return -1;
+}
+
+/* Whether any byte of w is '"', '\\', below 0x20, or 0xE2 (U+2028's lead). */
+static inline int
+esc_special(uint64_t w)
+{
+	uint64_t q = w ^ (ONES * '"'), s = w ^ (ONES * '\\'),
+	    x = w ^ (ONES * 0xE2);
+
+	return ((((q - ONES) & ~q) | ((s - ONES) & ~s) | ((x - ONES) & ~x) |
+	    ((w - ONES * 0x20) & ~w)) & HIGHS) ? 1 : 0;
+}
+
+void
+json_add_string(struct buf *out, const char *s, size_t n)
+{
+	static const char hex[] = "0123456789abcdef";
+	const unsigned char *p = (const unsigned char *)s, *end = p + n,
+	    *run;
+	uint64_t w;
+	char esc[6];
+
+	buf_grow(out, n + 2);
+	buf_addch(out, '"');
+	run = p;
+	while (p < end) {
+		while (end - p >= 8) {
+			memcpy(&w, p, 8);
+			if (esc_special(w))
+				break;
+			p += 8;
+		}
+		if (p == end)
+			break;
+		if (*p == '"' || *p == '\\') {
+			esc[0] = '\\';
+			esc[1] = (char)*p;
+			buf_add(out, run, (size_t)(p - run));
+			buf_add(out, esc, 2);
+			run = ++p;
+		} else if (*p < 0x20) {
+			buf_add(out, run, (size_t)(p - run));
+			switch (*p) {
+			case '\b': buf_add(out, "\\b", 2); break;
+			case '\f': buf_add(out, "\\f", 2); break;
+			case '\n': buf_add(out, "\\n", 2); break;
+			case '\r': buf_add(out, "\\r", 2); break;
+			case '\t': buf_add(out, "\\t", 2); break;
+			default:
+				memcpy(esc, "\\u00", 4);
+				esc[4] = hex[*p >> 4];
+				esc[5] = hex[*p & 15];
+				buf_add(out, esc, 6);
+			}
+			run = ++p;
+		} else if (*p == 0xE2 && end - p >= 3 && p[1] == 0x80 &&
+		    (p[2] == 0xA8 || p[2] == 0xA9)) {
+			buf_add(out, run, (size_t)(p - run));
+			buf_add(out, p[2] == 0xA8 ? "\\u2028" : "\\u2029", 6);
+			run = p += 3;
+		} else
+			p++;
+	}
+	buf_add(out, run, (size_t)(end - run));
+	buf_addch(out, '"');
+}

@@ -1,0 +1,61 @@
+/*
+ * json: a small validating scanner for RFC 8259 JSON, and string escaping.
+ *
+ * The scanner never builds a tree: it checks a value and tells where it
+ * ends, so callers can locate members and pass every other byte through
+ * untouched.  It is iterative (nesting depth costs one byte a level, no
+ * recursion) and accepts exactly the RFC 8259 grammar over RFC 3629 UTF-8;
+ * escaped lone surrogates are grammatical and accepted, but
+ * json_decode_string refuses to turn them into (invalid) UTF-8.
+ */
+#ifndef JSON_H
+#define JSON_H
+
+#include <stddef.h>
+
+#include "buf.h"
+
+enum json_type {
+	JSON_NULL = 1, JSON_FALSE, JSON_TRUE, JSON_NUMBER, JSON_STRING,
+	JSON_ARRAY, JSON_OBJECT
+};
+
+struct json_err {
+	const char	*at;	/* where the error was found */
+	const char	*msg;	/* lowercase, no full stop */
+};
+
+static inline const char *
+json_skip_ws(const char *p, const char *end)
+{
+	while (p < end && (*p == ' ' || *p == '\t' || *p == '\n' ||
+	    *p == '\r'))
+		p++;
+	return p;
+}
+
+/*
+ * Scan the value at p (no leading whitespace).  Returns its end, or NULL
+ * with *e set.  *escaped tells whether a string value holds escapes.
+ */
+const char	*json_scan_value(const char *p, const char *end,
+		    enum json_type *type, int *escaped, struct json_err *e);
+/* Scan the string whose opening quote is at p. */
+const char	*json_scan_string(const char *p, const char *end, int *escaped,
+		    struct json_err *e);
+
+/*
+ * Append the decoded UTF-8 of the string body s[0..n) (between the quotes,
+ * already scanned) to out.  Returns 0, or -1 when it holds an escaped lone
+ * surrogate, with *bad its offset in s.
+ */
+int	json_decode_string(const char *s, size_t n, struct buf *out,
+	    size_t *bad);
+
+/*
+ * Append s[0..n) (valid UTF-8) as a JSON string with its quotes: '"', '\',
+ * control characters, U+2028 and U+2029 are escaped, all else is copied.
+ */
+void	json_add_string(struct buf *out, const char *s, size_t n);
+
+#endif

@@ -1,0 +1,439 @@
+/* record: JSON Lines in and out, fields spliced; see record.h. */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "record.h"
+
+#define READ_SIZE	(256 * 1024)
+#define PENDING		SIZE_MAX
+
+static char *stdin_only[] = { "-", NULL };
+
+void
+lines_open(struct lines *l, char **files)
+{
+	memset(l, 0, sizeof *l);
+	l->files = files != NULL && *files != NULL ? files : stdin_only;
+	l->fd = -1;
+	buf_init(&l->b);
+}
+
+static int
+lines_open_next(struct lines *l)
+{
+	const char *name;
+
+	while ((name = *l->files) != NULL) {
+		l->files++;
+		l->path = name;
+		if (strcmp(name, "-") == 0) {
+			l->fd = STDIN_FILENO;
+			l->file = "<stdin>";
+		} else if ((l->fd = open(name, O_RDONLY | O_CLOEXEC)) < 0) {
+			warnmsg("cannot open '%s':", name);
+			status_set(&l->status, EX_NOINPUT);
+			continue;
+		} else
+			l->file = name;
+		l->no = 0;
+		l->eof = 0;
+		l->pos = l->scanned = 0;
+		buf_reset(&l->b);
+		return 1;
+	}
+	return 0;
+}
+
+static void
+lines_end_file(struct lines *l)
+{
+	if (l->fd != STDIN_FILENO)
+		close(l->fd);
+	l->fd = -1;
+}
+
+int
+lines_next(struct lines *l, struct line *out)
+{
+	struct buf *b = &l->b;
+	char *p, *q;
+	ssize_t n;
+
+	for (;;) {
+		if (l->fd < 0 && !lines_open_next(l))
+			return 0;
+		q = memchr(b->data + l->scanned, '\n', b->len - l->scanned);
+		if (q != NULL)
+			break;
+		if (l->eof) {
+			if (l->pos < b->len) {
+				q = b->data + b->len;
+				break;
+			}
+			lines_end_file(l);
+			continue;
+		}
+		if (l->pos > 0) {
+			memmove(b->data, b->data + l->pos, b->len - l->pos);
+			buf_setlen(b, b->len - l->pos);
+			l->pos = 0;
+		}
+		l->scanned = b->len;
+		buf_grow(b, READ_SIZE);
+		n = read(l->fd, b->data + b->len, b->cap - b->len - 1);
+		if (n < 0) {
+			if (errno == EINTR)
+				continue;
+			die(EX_IOERR, "read error on '%s':", l->file);
+		}
+		if (n == 0)
+			l->eof = 1;
+		else {
+			buf_setlen(b, b->len + (size_t)n);
+			l->bytes += (uint64_t)n;
+		}
+	}
+	p = b->data + l->pos;
+	out->raw = p;
+	out->rawlen = (size_t)(q - p);
+	l->pos = (size_t)(q - b->data) + (q < b->data + b->len);
+	l->scanned = l->pos;
+	out->file = l->file;
+	out->path = l->path;
+	out->no = ++l->no;
+	if (out->no == 1 && out->rawlen >= 3 && memcmp(p, "\xEF\xBB\xBF", 3) == 0)
+		p += 3;
+	out->p = p;
+	out->len = (size_t)(q - p);
+	if (out->len > 0 && p[out->len - 1] == '\r')
+		out->len--;
+	return 1;
+}
+
+void
+lines_close(struct lines *l)
+{
+	if (l->fd >= 0)
+		lines_end_file(l);
+	buf_release(&l->b);
+}
+
+void
+record_init(struct record *r)
+{
+	memset(r, 0, sizeof *r);
+	buf_init(&r->vals);
+	buf_init(&r->tmp);
+	buf_init(&r->keytmp);
+}
+
+void
+record_release(struct record *r)
+{
+	free(r->f);
+	free(r->e);
+	buf_release(&r->vals);
+	buf_release(&r->tmp);
+	buf_release(&r->keytmp);
+	record_init(r);
+}
+
+static int
+parse_fail(struct json_err *e, const char *at, const char *msg)
+{
+	e->at = at;
+	e->msg = msg;
+	return -1;
+}
+
+int
+record_parse(struct record *r, const struct line *l, struct json_err *e)
+{
+	const char *p = l->p, *end = l->p + l->len, *k, *v;
+	enum json_type t;
+	struct field *f;
+	int kesc, vesc;
+
+	r->line = l;
+	r->p = l->p;
+	r->len = l->len;
+	r->nf = r->ne = 0;
+	buf_reset(&r->vals);
+	p = json_skip_ws(p, end);
+	if (p == end || *p != '{') {
+		if (json_scan_value(p, end, &t, &vesc, e) == NULL)
+			return -1;
+		return parse_fail(e, p, "record is not a JSON object");
+	}
+	p = json_skip_ws(p + 1, end);
+	if (p < end && *p == '}')
+		goto close;
+	for (;;) {
+		if (p == end || *p != '"')
+			return parse_fail(e, p, "object key (a string) expected");
+		k = p;
+		if ((p = json_scan_string(p, end, &kesc, e)) == NULL)
+			return -1;
+		if (r->nf == r->capf) {
+			r->capf = r->capf ? r->capf * 2 : 16;
+			r->f = xrealloc(r->f, r->capf, sizeof *r->f);
+		}
+		f = &r->f[r->nf];
+		f->key = k + 1;
+		f->keylen = (size_t)(p - k - 2);
+		f->key_escaped = kesc;
+		p = json_skip_ws(p, end);
+		if (p == end || *p != ':')
+			return parse_fail(e, p, "':' expected after object key");
+		v = p = json_skip_ws(p + 1, end);
+		if ((p = json_scan_value(p, end, &t, &vesc, e)) == NULL)
+			return -1;
+		f->val = v;
+		f->vallen = (size_t)(p - v);
+		f->type = t;
+		f->val_escaped = vesc;
+		r->nf++;
+		p = json_skip_ws(p, end);
+		if (p < end && *p == ',') {
+			p = json_skip_ws(p + 1, end);
+			continue;
+		}
+		if (p < end && *p == '}')
+			break;
+		return parse_fail(e, p, "',' or '}' expected");
+	}
+close:
+	r->close = (size_t)(p - r->p);
+	p = json_skip_ws(p + 1, end);
+	if (p != end)
+		return parse_fail(e, p, "trailing characters after the record");
+	return 0;
+}
+
+static int
+key_equal(struct record *r, const struct field *f, const char *key,
+    size_t klen)
+{
+	size_t bad;
+
+	if (!f->key_escaped)
+		return f->keylen == klen && memcmp(f->key, key, klen) == 0;
+	buf_reset(&r->keytmp);
+	if (json_decode_string(f->key, f->keylen, &r->keytmp, &bad) != 0)
+		return 0;
+	return r->keytmp.len == klen &&
+	    memcmp(r->keytmp.data, key, klen) == 0;
+}
+
+const struct field *
+record_get(struct record *r, const char *key)
+{
+	size_t i, klen = strlen(key);
+
+	for (i = r->nf; i-- > 0;)
+		if (key_equal(r, &r->f[i], key, klen))
+			return &r->f[i];
+	return NULL;
+}
+
+int
+record_string(struct record *r, const struct field *f, const char **s,
+    size_t *n)
+{
+	size_t bad;
+
+	if (!f->val_escaped) {
+		*s = f->val + 1;
+		*n = f->vallen - 2;
+		return 0;
+	}
+	buf_reset(&r->tmp);
+	if (json_decode_string(f->val + 1, f->vallen - 2, &r->tmp, &bad) != 0)
+		return -1;
+	*s = r->tmp.data;
+	*n = r->tmp.len;
+	return 0;
+}
+
+static void
+edit_close_pending(struct record *r)
+{
+	if (r->ne > 0 && r->e[r->ne - 1].len == PENDING)
+		r->e[r->ne - 1].len = r->vals.len - r->e[r->ne - 1].off;
+}
+
+struct buf *
+record_edit(struct record *r, const char *key)
+{
+	const struct field *f;
+	struct edit *e;
+	size_t i;
+
+	edit_close_pending(r);
+	for (i = 0; i < r->ne; i++)
+		if (strcmp(r->e[i].key, key) == 0) {
+			memmove(&r->e[i], &r->e[i + 1],
+			    (r->ne - i - 1) * sizeof *r->e);
+			r->ne--;
+			break;
+		}
+	if (r->ne == r->cape) {
+		r->cape = r->cape ? r->cape * 2 : 8;
+		r->e = xrealloc(r->e, r->cape, sizeof *r->e);
+	}
+	e = &r->e[r->ne++];
+	e->key = (char *)key;
+	f = record_get(r, key);
+	e->field = f != NULL ? (size_t)(f - r->f) : SIZE_MAX;
+	e->off = r->vals.len;
+	e->len = PENDING;
+	return &r->vals;
+}
+
+void
+record_set_string(struct record *r, const char *key, const char *s, size_t n)
+{
+	json_add_string(record_edit(r, key), s, n);
+}
+
+void
+record_set_int(struct record *r, const char *key, long long v)
+{
+	buf_printf(record_edit(r, key), "%lld", v);
+}
+
+void
+record_set_null(struct record *r, const char *key)
+{
+	buf_add(record_edit(r, key), "null", 4);
+}
+
+void
+record_render(struct record *r, struct buf *out)
+{
+	const struct field *f;
+	size_t i, j, cursor = 0;
+	int comma;
+
+	edit_close_pending(r);
+	for (i = 0; i < r->nf; i++)
+		for (j = 0; j < r->ne; j++) {
+			if (r->e[j].field != i)
+				continue;
+			f = &r->f[i];
+			buf_add(out, r->p + cursor, (size_t)(f->val - r->p) -
+			    cursor);
+			buf_add(out, r->vals.data + r->e[j].off, r->e[j].len);
+			cursor = (size_t)(f->val - r->p) + f->vallen;
+		}
+	buf_add(out, r->p + cursor, r->close - cursor);
+	comma = r->nf > 0;
+	for (j = 0; j < r->ne; j++) {
+		if (r->e[j].field != SIZE_MAX)
+			continue;
+		if (comma)
+			buf_addch(out, ',');
+		comma = 1;
+		json_add_string(out, r->e[j].key, strlen(r->e[j].key));
+		buf_addch(out, ':');
+		buf_add(out, r->vals.data + r->e[j].off, r->e[j].len);
+	}
+	buf_add(out, r->p + r->close, r->len - r->close);
+	buf_addch(out, '\n');
+}
+
+void
+record_write(struct record *r, struct out *o)
+{
+	if (r->ne == 0) {
+		out_write(o, r->p, r->len);
+		out_putc(o, '\n');
+		return;
+	}
+	buf_reset(&r->tmp);
+	record_render(r, &r->tmp);
+	out_write(o, r->tmp.data, r->tmp.len);
+}
+
+void
+recin_open(struct recin *in, char **files, struct out *rejects)
+{
+	memset(in, 0, sizeof *in);
+	lines_open(&in->lines, files);
+	in->rejects = rejects;
+}
+
+static int
+all_blank(const char *p, size_t n)
+{
+	return json_skip_ws(p, p + n) == p + n;
+}
+
+int
+recin_next(struct recin *in, struct record *r)
+{
+	struct json_err e;
+	size_t col;
+
+	while (lines_next(&in->lines, &in->line)) {
+		if (all_blank(in->line.p, in->line.len)) {
+			in->blank++;
+			continue;
+		}
+		if (record_parse(r, &in->line, &e) == 0) {
+			in->records++;
+			return 1;
+		}
+		if (in->rejects != NULL) {
+			reject_line(in->rejects, &in->line);
+			in->rejected++;
+			continue;
+		}
+		col = (size_t)(e.at - in->line.raw) + 1;
+		die(EX_DATAERR, "%s:%llu:%zu: %s", in->line.file,
+		    (unsigned long long)in->line.no, col, e.msg);
+	}
+	return 0;
+}
+
+void
+recin_reject(struct recin *in, const char *fmt, ...)
+{
+	char msg[512];
+	va_list ap;
+
+	if (in->rejects != NULL) {
+		reject_line(in->rejects, &in->line);
+		in->rejected++;
+		return;
+	}
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof msg, fmt, ap);
+	va_end(ap);
+	die(EX_DATAERR, "%s:%llu: %s", in->line.file,
+	    (unsigned long long)in->line.no, msg);
+}
+
+int
+recin_close(struct recin *in)
+{
+	int status = in->lines.status;
+
+	lines_close(&in->lines);
+	if (in->rejected > 0 && verbosity > 0)
+		warnmsg("%llu bad lines written to '%s'",
+		    (unsigned long long)in->rejected, in->rejects->name);
+	return status;
+}
+
+void
+reject_line(struct out *o, const struct line *l)
+{
+	out_write(o, l->raw, l->rawlen);
+	out_putc(o, '\n');
+}

@@ -1,0 +1,143 @@
+/* split: find the posts of a web-preview dump; see split.h. */
+#include <string.h>
+
+#include "json.h"
+#include "split.h"
+
+const struct split_opts split_defaults = {
+	.header = "Forwarded from ",
+	.placeholder = "Please open Telegram to view this post",
+	.too_big = "Media is too big",
+	.chrome = "VIEW IN TELEGRAM",
+	.source = "-",
+};
+
+void
+split_init(struct split *s, const struct split_opts *o)
+{
+	memset(s, 0, sizeof *s);
+	s->o = *o;
+	s->header_len = strlen(o->header);
+	buf_init(&s->from);
+	buf_init(&s->text);
+}
+
+void
+split_release(struct split *s)
+{
+	buf_release(&s->from);
+	buf_release(&s->text);
+}
+
+void
+split_source(struct split *s, const char *source)
+{
+	s->o.source = source;
+}
+
+static int
+is(const char *p, size_t n, const char *marker)
+{
+	return strlen(marker) == n && memcmp(p, marker, n) == 0;
+}
+
+static void
+emit(struct split *s, const char *media, struct buf *out)
+{
+	s->posts++;
+	buf_printf(out, "{\"id\":%llu,\"source\":", (unsigned long long)++s->id);
+	json_add_string(out, s->o.source, strlen(s->o.source));
+	buf_addstr(out, ",\"forwarded_from\":");
+	if (s->has_from)
+		json_add_string(out, s->from.data, s->from.len);
+	else
+		buf_addstr(out, "null");
+	buf_addstr(out, ",\"media\":");
+	if (media != NULL) {
+		buf_addch(out, '"');
+		buf_addstr(out, media);
+		buf_addch(out, '"');
+	} else
+		buf_addstr(out, "null");
+	buf_addstr(out, ",\"text\":");
+	json_add_string(out, s->text.data, s->text.len);
+	buf_add(out, "}\n", 2);
+}
+
+static void
+post_end(struct split *s, struct buf *out)
+{
+	if (s->open)
+		emit(s, s->media, out);
+	s->open = s->has_text = s->has_from = 0;
+	s->media = NULL;
+	buf_reset(&s->from);
+	buf_reset(&s->text);
+}
+
+static void
+post_open(struct split *s)
+{
+	s->open = 1;
+}
+
+static void
+add_text(struct split *s, const char *p, size_t n)
+{
+	post_open(s);
+	if (s->has_text)
+		buf_addch(&s->text, '\n');
+	buf_add(&s->text, p, n);
+	s->has_text = 1;
+	s->lines++;
+}
+
+/* The marker held back was not followed by the chrome: it is text. */
+static void
+pending_to_text(struct split *s)
+{
+	if (s->pending == PEND_PLACEHOLDER)
+		add_text(s, s->o.placeholder, strlen(s->o.placeholder));
+	else if (s->pending == PEND_TOO_BIG)
+		add_text(s, s->o.too_big, strlen(s->o.too_big));
+	s->pending = PEND_NONE;
+}
+
+void
+split_line(struct split *s, const char *p, size_t n, struct buf *out)
+{
+	if (s->pending != PEND_NONE) {
+		if (is(p, n, s->o.chrome)) {
+			if (s->pending == PEND_PLACEHOLDER) {
+				post_end(s, out);
+				buf_reset(&s->text);
+				emit(s, "unavailable", out);
+			} else {
+				post_open(s);
+				s->media = "too_big";
+			}
+			s->pending = PEND_NONE;
+			return;
+		}
+		pending_to_text(s);
+	}
+	if (n >= s->header_len && memcmp(p, s->o.header, s->header_len) == 0) {
+		post_end(s, out);
+		post_open(s);
+		buf_add(&s->from, p + s->header_len, n - s->header_len);
+		s->has_from = 1;
+	} else if (is(p, n, s->o.placeholder))
+		s->pending = PEND_PLACEHOLDER;
+	else if (!s->has_text && s->media == NULL && is(p, n, s->o.too_big))
+		s->pending = PEND_TOO_BIG;
+	else
+		add_text(s, p, n);
+}
+
+void
+split_finish(struct split *s, struct buf *out)
+{
+	pending_to_text(s);
+	post_end(s, out);
+	s->id = 0;
+}

@@ -1,0 +1,58 @@
+/*
+ * split: the transform of split-posts.  Fed the lines of a raw web-preview
+ * dump one at a time, it finds the post boundaries and the UI chrome and
+ * appends one JSON record per post to an output buffer.
+ *
+ * A post starts at a line beginning with the header prefix ("Forwarded
+ * from "; the rest of the line is forwarded_from), or is a placeholder:
+ * the placeholder line followed by the chrome line (media "unavailable",
+ * empty text).  The too-big line followed by the chrome line, before any
+ * text of a post, sets media "too_big".  Those lines are dropped; every
+ * other line goes, unchanged, into exactly one post's text.  Lines before
+ * the first boundary form a post of their own.
+ */
+#ifndef SPLIT_H
+#define SPLIT_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "buf.h"
+
+struct split_opts {
+	const char	*header;	/* prefix of a post's first line */
+	const char	*placeholder;	/* a post not shown in the preview */
+	const char	*too_big;	/* a post whose media is not shown */
+	const char	*chrome;	/* the button line after those two */
+	const char	*source;	/* the source field */
+};
+
+extern const struct split_opts split_defaults;
+
+enum split_pending { PEND_NONE, PEND_PLACEHOLDER, PEND_TOO_BIG };
+
+struct split {
+	struct split_opts	 o;
+	size_t			 header_len;
+	uint64_t		 id;		/* posts emitted so far */
+	int			 open;		/* a post is being collected */
+	int			 has_text;	/* it has at least one line */
+	const char		*media;		/* NULL, "too_big" */
+	struct buf		 from;		/* forwarded_from, if open */
+	int			 has_from;
+	struct buf		 text;
+	enum split_pending	 pending;	/* marker awaiting the chrome */
+	uint64_t		 lines;		/* lines of text kept */
+	uint64_t		 posts;		/* records emitted in all */
+};
+
+void	split_init(struct split *, const struct split_opts *);
+void	split_release(struct split *);
+/* Set the source of the posts to come (split-posts: per input file). */
+void	split_source(struct split *, const char *source);
+/* Feed one line (valid UTF-8, no LF); complete records go to out. */
+void	split_line(struct split *, const char *p, size_t n, struct buf *out);
+/* End of an input: emit what is pending; ids start again at 1. */
+void	split_finish(struct split *, struct buf *out);
+
+#endif

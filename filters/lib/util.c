@@ -1,0 +1,343 @@
+/* util: messages, exit codes, checked output; see util.h. */
+#include <sys/stat.h>
+
+#include <errno.h>
+#include <fcntl.h>
+#include <libgen.h>
+#include <limits.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "util.h"
+
+#define OUT_BUFSIZE	(256 * 1024)
+
+const char *prog_name = "tgpipe";
+int verbosity = 1;
+
+/* The temporary output file to remove if we die; see out_open_atomic. */
+static volatile sig_atomic_t tmp_armed;
+static char *tmp_path;
+
+static void
+tmp_remove(void)
+{
+	if (tmp_armed && tmp_path != NULL) {
+		tmp_armed = 0;
+		unlink(tmp_path);
+	}
+}
+
+static void
+on_fatal_signal(int sig)
+{
+	if (tmp_armed && tmp_path != NULL)
+		unlink(tmp_path);
+	signal(sig, SIG_DFL);
+	raise(sig);
+}
+
+void
+prog_init(const char *name)
+{
+	prog_name = name;
+	/* A closed pipe ends us quietly, whatever our parent ignored. */
+	signal(SIGPIPE, SIG_DFL);
+}
+
+static void
+vmsg(const char *fmt, va_list ap)
+{
+	int saved = errno;
+	size_t n = strlen(fmt);
+
+	fprintf(stderr, "%s: ", prog_name);
+	vfprintf(stderr, fmt, ap);
+	if (n > 0 && fmt[n - 1] == ':')
+		fprintf(stderr, " %s", strerror(saved));
+	fputc('\n', stderr);
+}
+
+void
+die(int status, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vmsg(fmt, ap);
+	va_end(ap);
+	tmp_remove();
+	exit(status);
+}
+
+void
+warnmsg(const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vmsg(fmt, ap);
+	va_end(ap);
+}
+
+void
+status_set(int *status, int s)
+{
+	if (s != 0 && (*status == 0 || s > *status))
+		*status = s;
+}
+
+void *
+xmalloc(size_t n)
+{
+	void *p = malloc(n ? n : 1);
+
+	if (p == NULL)
+		die(EX_SOFTWARE, "out of memory (%zu bytes)", n);
+	return p;
+}
+
+void *
+xcalloc(size_t n, size_t size)
+{
+	void *p = calloc(n ? n : 1, size ? size : 1);
+
+	if (p == NULL)
+		die(EX_SOFTWARE, "out of memory (%zu x %zu bytes)", n, size);
+	return p;
+}
+
+void *
+xrealloc(void *p, size_t n, size_t size)
+{
+	if (size && n > SIZE_MAX / size)
+		die(EX_SOFTWARE, "out of memory: size overflows");
+	p = realloc(p, n * size > 0 ? n * size : 1);
+	if (p == NULL)
+		die(EX_SOFTWARE, "out of memory (%zu x %zu bytes)", n, size);
+	return p;
+}
+
+char *
+xstrdup(const char *s)
+{
+	size_t n = strlen(s) + 1;
+
+	return memcpy(xmalloc(n), s, n);
+}
+
+static long long
+parse_scaled(const char *opt, const char *s, long long min, long long max,
+    int scaled)
+{
+	char *end;
+	long long v, mul = 1;
+
+	errno = 0;
+	if (*s == '\0' || *s == ' ' || *s == '+')
+		goto bad;
+	v = strtoll(s, &end, 10);
+	if (end == s)
+		goto bad;
+	if (scaled && *end != '\0') {
+		switch (*end++) {
+		case 'k': case 'K': mul = 1LL << 10; break;
+		case 'm': case 'M': mul = 1LL << 20; break;
+		case 'g': case 'G': mul = 1LL << 30; break;
+		default: goto bad;
+		}
+		if (*end == 'i' && end[1] == 'B')
+			end += 2;
+	}
+	if (*end != '\0')
+		goto bad;
+	if (errno == ERANGE || v > LLONG_MAX / mul || v < LLONG_MIN / mul)
+		goto range;
+	v *= mul;
+	if (v < min || v > max)
+		goto range;
+	return v;
+bad:
+	die(EX_USAGE, "%s: '%s' is not a number", opt, s);
+range:
+	die(EX_USAGE, "%s: '%s' is out of range %lld-%lld", opt, s, min, max);
+}
+
+long long
+parse_num(const char *opt, const char *s, long long min, long long max)
+{
+	return parse_scaled(opt, s, min, max, 0);
+}
+
+long long
+parse_size(const char *opt, const char *s, long long min, long long max)
+{
+	return parse_scaled(opt, s, min, max, 1);
+}
+
+void
+out_init_fd(struct out *o, int fd, const char *name)
+{
+	o->fd = fd;
+	o->name = xstrdup(name);
+	o->tmp = NULL;
+	o->cap = OUT_BUFSIZE;
+	o->data = xmalloc(o->cap);
+	o->len = 0;
+}
+
+void
+out_open(struct out *o, const char *path)
+{
+	int fd;
+
+	fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0666);
+	if (fd < 0)
+		die(EX_CANTCREAT, "cannot create '%s':", path);
+	out_init_fd(o, fd, path);
+}
+
+void
+out_open_atomic(struct out *o, const char *path)
+{
+	struct sigaction sa;
+	char *copy, *dir, *tmp;
+	const char *base;
+	mode_t mask;
+	size_t n;
+	int fd;
+
+	if (tmp_path != NULL)
+		die(EX_SOFTWARE, "only one atomic output file is supported");
+	copy = xstrdup(path);
+	dir = dirname(copy);
+	base = strrchr(path, '/') ? strrchr(path, '/') + 1 : path;
+	n = strlen(dir) + strlen(base) + 16;
+	tmp = xmalloc(n);
+	snprintf(tmp, n, "%s/.%s.XXXXXX", dir, base);
+	free(copy);
+
+	memset(&sa, 0, sizeof sa);
+	sa.sa_handler = on_fatal_signal;
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
+	sigaction(SIGHUP, &sa, NULL);
+
+	tmp_path = tmp;
+	fd = mkstemp(tmp);
+	if (fd < 0)
+		die(EX_CANTCREAT, "cannot create '%s':", path);
+	tmp_armed = 1;
+	mask = umask(0);
+	umask(mask);
+	if (fchmod(fd, 0666 & ~mask) != 0)
+		die(EX_CANTCREAT, "cannot create '%s':", path);
+	out_init_fd(o, fd, path);
+	o->tmp = tmp;
+}
+
+static void
+write_all(struct out *o, const char *p, size_t n)
+{
+	ssize_t w;
+
+	while (n > 0) {
+		w = write(o->fd, p, n);
+		if (w < 0) {
+			if (errno == EINTR)
+				continue;
+			if (errno == EPIPE) {
+				tmp_remove();
+				signal(SIGPIPE, SIG_DFL);
+				raise(SIGPIPE);
+				_exit(128 + SIGPIPE);
+			}
+			die(EX_IOERR, "write error on '%s':", o->name);
+		}
+		p += w;
+		n -= (size_t)w;
+	}
+}
+
+void
+out_flush(struct out *o)
+{
+	write_all(o, o->data, o->len);
+	o->len = 0;
+}
+
+void
+out_write_slow(struct out *o, const void *p, size_t n)
+{
+	out_flush(o);
+	if (n >= o->cap)
+		write_all(o, p, n);
+	else {
+		memcpy(o->data, p, n);
+		o->len = n;
+	}
+}
+
+void
+out_close(struct out *o)
+{
+	out_flush(o);
+	if (o->tmp != NULL && fsync(o->fd) != 0)
+		die(EX_IOERR, "cannot sync '%s':", o->name);
+	if (close(o->fd) != 0 && errno != EINTR)
+		die(EX_IOERR, "write error on '%s':", o->name);
+	if (o->tmp != NULL) {
+		if (rename(o->tmp, o->name) != 0)
+			die(EX_CANTCREAT, "cannot rename to '%s':", o->name);
+		tmp_armed = 0;
+		free(o->tmp);
+		tmp_path = NULL;
+	}
+	free(o->data);
+	free(o->name);
+	o->data = NULL;
+	o->name = NULL;
+	o->tmp = NULL;
+}
+
+void
+out_refuse_tty(const struct out *o)
+{
+	if (isatty(o->fd))
+		die(EX_USAGE, "refusing to write binary data to a terminal");
+}
+
+void
+usage_exit(const char *text, int status)
+{
+	FILE *f = status == 0 ? stdout : stderr;
+
+	fprintf(f, text, prog_name);
+	if (status == 0 && (fflush(stdout) != 0 || ferror(stdout)))
+		die(EX_IOERR, "write error on standard output:");
+	exit(status);
+}
+
+void
+version_exit(void)
+{
+	printf("%s (tgpipe) %s\n", prog_name, PROJECT_VERSION);
+	if (fflush(stdout) != 0 || ferror(stdout))
+		die(EX_IOERR, "write error on standard output:");
+	exit(0);
+}
+
+double
+now_seconds(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + ts.tv_nsec / 1e9;
+}

@@ -1,0 +1,95 @@
+/*
+ * util: the vocabulary every program shares: messages in the form
+ * "program: where: what", sysexits exit codes, the worst-status-sticks
+ * rule, checked buffered output (stdout or an atomically renamed -o file),
+ * and --help/--version.
+ *
+ * The only globals are the parsed options every program has (its name and
+ * verbosity) and the name of a temporary output file that a signal or a
+ * fatal error must remove.
+ */
+#ifndef UTIL_H
+#define UTIL_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <string.h>
+#include <sysexits.h>
+
+#define PROJECT_VERSION	"0.1.0"
+
+extern const char *prog_name;
+extern int verbosity;		/* 0 -q, 1 default, 2 -v */
+
+void	prog_init(const char *name);
+
+/* A message ending in ':' gets ": strerror(errno)" appended. */
+void	die(int status, const char *fmt, ...)
+	    __attribute__((format(printf, 2, 3), noreturn));
+void	warnmsg(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+void	status_set(int *status, int s);	/* keeps the worse (non-zero) one */
+
+void	*xmalloc(size_t);
+void	*xcalloc(size_t, size_t);
+void	*xrealloc(void *, size_t, size_t);
+char	*xstrdup(const char *);
+
+/* Parse a decimal in [min, max] or die 64 naming the option. */
+long long	parse_num(const char *opt, const char *s, long long min,
+		    long long max);
+/* The same, with an optional K/M/G (binary) suffix. */
+long long	parse_size(const char *opt, const char *s, long long min,
+		    long long max);
+
+/*
+ * Buffered output to a file descriptor.  Every write is checked: a write
+ * error exits 74 (after removing a temporary file), a closed pipe ends the
+ * program quietly, as if by SIGPIPE.
+ */
+struct out {
+	int	 fd;
+	char	*name;		/* for messages */
+	char	*tmp;		/* temporary file renamed to name on close */
+	char	*data;
+	size_t	 len, cap;
+};
+
+void	out_init_fd(struct out *, int fd, const char *name);
+/* Open path for writing through a temporary file in the same folder. */
+void	out_open_atomic(struct out *, const char *path);
+/* Open path for writing, truncating (a rejects file, say). */
+void	out_open(struct out *, const char *path);
+void	out_flush(struct out *);
+/* Flush, fsync and rename a temporary file into place, close. */
+void	out_close(struct out *);
+void	out_write_slow(struct out *, const void *, size_t);
+
+static inline void
+out_write(struct out *o, const void *p, size_t n)
+{
+	if (n <= o->cap - o->len) {
+		memcpy(o->data + o->len, p, n);
+		o->len += n;
+	} else
+		out_write_slow(o, p, n);
+}
+
+static inline void
+out_putc(struct out *o, int c)
+{
+	if (o->len == o->cap)
+		out_flush(o);
+	o->data[o->len++] = (char)c;
+}
+
+/* Refuse to write binary output to a terminal. */
+void	out_refuse_tty(const struct out *);
+
+/* Print usage text to stdout and exit 0, or to stderr and exit 64. */
+void	usage_exit(const char *text, int status) __attribute__((noreturn));
+void	version_exit(void) __attribute__((noreturn));
+
+/* Monotonic seconds, for -v summaries. */
+double	now_seconds(void);
+
+#endif
