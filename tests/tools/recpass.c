@@ -33,9 +33,5 @@ main(int argc, char *argv[])
 	if (rej != NULL)
 		out_close(rej);
 	out_close(&out);
-	if (verbosity > 0)
-		fprintf(stderr, "recpass: %llu records, %llu blank\n",
-		    (unsigned long long)in.records,
-		    (unsigned long long)in.blank);
 	return status;
 }

@@ -247,11 +247,13 @@ test_split(void)
 		"body", "Please open Telegram to view this post", "VIEW IN TELEGRAM",
 		"after", "Media is too big", "Please open Telegram to view this post",
 	};
-	size_t i;
+	size_t i, bad;
+	int good = 1;
 
 	split_init(&s, &split_defaults);
 	for (i = 0; i < sizeof in / sizeof in[0]; i++)
-		split_line(&s, in[i], strlen(in[i]), &out);
+		good &= split_line(&s, in[i], strlen(in[i]), &out, &bad) == 0;
+	CHECK(good, "split: valid lines accepted");
 	split_finish(&s, &out);
 	CHECK(BYTES_EQ(out.data, out.len,
 	    "{\"id\":1,\"source\":\"-\",\"forwarded_from\":null,\"media\":null,\"text\":\"intro\"}\n"
@@ -259,6 +261,16 @@ test_split(void)
 	    "{\"id\":3,\"source\":\"-\",\"forwarded_from\":null,\"media\":\"unavailable\",\"text\":\"\"}\n"
 	    "{\"id\":4,\"source\":\"-\",\"forwarded_from\":null,\"media\":null,\"text\":\"after\\nMedia is too big\\nPlease open Telegram to view this post\"}\n"),
 	    "split: boundaries, chrome, markers without their button stay text");
+	buf_reset(&out);
+	CHECK(split_line(&s, "Forwarded from \xFF", 16, &out, &bad) == -1 &&
+	    bad == 15 && out.len == 0, "split: invalid header refused at its offset");
+	CHECK(split_line(&s, "ok \"q\"", 6, &out, &bad) == 0 &&
+	    split_line(&s, "bad\xC3", 4, &out, &bad) == -1 && bad == 3,
+	    "split: invalid text line refused");
+	split_finish(&s, &out);
+	CHECK(BYTES_EQ(out.data, out.len,
+	    "{\"id\":1,\"source\":\"-\",\"forwarded_from\":null,\"media\":null,\"text\":\"ok \\\"q\\\"\"}\n"),
+	    "split: a refused line leaves the post as it was");
 	split_release(&s);
 	buf_release(&out);
 }
