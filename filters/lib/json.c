@@ -334,8 +334,11 @@ json_escape(struct buf *out, const char *s, size_t n, size_t *bad)
 	d = out->data + out->len;
 	dend = out->data + out->cap - 1;
 	while (p < end) {
-		/* Room for the widest step below: 8 bytes or one \u00XX. */
-		if (dend - d < 8) {
+		/*
+		 * Room for the widest step below: the 8 bytes stored at once,
+		 * then a \u00XX after the plain prefix of those 8.
+		 */
+		if (dend - d < 16) {
 			out->len = (size_t)(d - out->data);
 			buf_grow(out, (size_t)(end - p) + 16);
 			d = out->data + out->len;
@@ -395,7 +398,7 @@ json_escape(struct buf *out, const char *s, size_t n, size_t *bad)
 				}
 				p += k;
 			} while (p < end && (*p >= 0x80 || *p == ' ') &&
-			    dend - d >= 8);
+			    dend - d >= 16);
 			continue;
 		}
 		switch (*p) {
