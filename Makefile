@@ -30,8 +30,8 @@ LIB_HDR	 = $(wildcard filters/lib/*.h)
 LIB_OBJ	 = $(LIB_SRC:filters/lib/%.c=$(O)/lib/%.o)
 UNIT_SRC = $(wildcard tests/unit/*.c)
 UNITS	 = $(UNIT_SRC:tests/unit/%.c=$(O)/unit/%)
-TOOL_SRC = $(wildcard tests/bench/*.c)
-TOOLS	 = $(TOOL_SRC:tests/bench/%.c=$(O)/tools/%)
+TOOL_SRC = $(wildcard tests/tools/*.c)
+TOOLS	 = $(TOOL_SRC:tests/tools/%.c=$(O)/tools/%)
 MANS	 = $(wildcard filters/*.1)
 
 ASAN_FLAGS = -O1 -g -fno-omit-frame-pointer -fsanitize=address,undefined \
@@ -56,7 +56,7 @@ $(O)/unit/%: tests/unit/%.c tests/unit/unit.h $(O)/libtg.a $(LIB_HDR)
 	$(CC) $(STD) $(CFLAGS) $(PKG_CFLAGS) -Ifilters/lib -o $@ $< \
 	    $(O)/libtg.a $(PKG_LIBS)
 
-$(O)/tools/%: tests/bench/%.c $(O)/libtg.a $(LIB_HDR)
+$(O)/tools/%: tests/tools/%.c $(O)/libtg.a $(LIB_HDR)
 	@mkdir -p $(@D)
 	$(CC) $(STD) $(CFLAGS) $(PKG_CFLAGS) -Ifilters/lib -o $@ $< \
 	    $(O)/libtg.a $(PKG_LIBS)

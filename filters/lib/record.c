@@ -166,8 +166,11 @@ record_parse(struct record *r, const struct line *l, struct json_err *e)
 	buf_reset(&r->vals);
 	p = json_skip_ws(p, end);
 	if (p == end || *p != '{') {
-		if (json_scan_value(p, end, &t, &vesc, e) == NULL)
+		if ((v = json_scan_value(p, end, &t, &vesc, e)) == NULL)
 			return -1;
+		if ((v = json_skip_ws(v, end)) != end)
+			return parse_fail(e, v, "trailing characters after "
+			    "the value");
 		return parse_fail(e, p, "record is not a JSON object");
 	}
 	p = json_skip_ws(p + 1, end);

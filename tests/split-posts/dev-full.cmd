@@ -1,0 +1,1 @@
+split-posts "$TOP/samples/channel.txt" > /dev/full

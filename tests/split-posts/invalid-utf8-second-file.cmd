@@ -1,0 +1,1 @@
+cd "$D" && split-posts crlf.in invalid-utf8.in stdin.in

@@ -1,0 +1,1 @@
+split-posts -o out.jsonl "$TOP/samples/channel.txt" && ls -A && { cmp -s out.jsonl "$TOP/samples/channel.split-posts.jsonl" || echo "source differs"; }; split-posts --source channel.txt -o out.jsonl "$TOP/samples/channel.txt" && cmp out.jsonl "$TOP/samples/channel.split-posts.jsonl" && echo same

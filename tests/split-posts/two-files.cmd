@@ -1,0 +1,1 @@
+cd "$D" && split-posts stdin.in crlf.in

@@ -1,0 +1,289 @@
+/* Unit tests for filters/lib: buf, utf8, json, record, lines, split. */
+#include <stdlib.h>
+#include <unistd.h>
+
+#include "buf.h"
+#include "json.h"
+#include "record.h"
+#include "split.h"
+#include "utf8.h"
+#include "unit.h"
+
+static struct line
+mkline(const char *s)
+{
+	struct line l;
+
+	l.p = l.raw = (char *)s;
+	l.len = l.rawlen = strlen(s);
+	l.file = l.path = "t";
+	l.no = 1;
+	return l;
+}
+
+static void
+test_buf(void)
+{
+	struct buf b = BUF_INIT;
+	size_t n;
+	char *p;
+	int i;
+
+	CHECK(b.len == 0 && b.data[0] == '\0', "buf: BUF_INIT is empty, NUL-terminated");
+	for (i = 0; i < 1000; i++)
+		buf_addstr(&b, "ab");
+	CHECK(b.len == 2000 && b.data[2000] == '\0', "buf: grows, stays NUL-terminated");
+	buf_reset(&b);
+	buf_printf(&b, "%d-%s", 42, "x");
+	CHECK(BYTES_EQ(b.data, b.len, "42-x"), "buf: printf");
+	buf_add(&b, "\0z", 2);
+	CHECK(b.len == 6 && b.data[4] == '\0' && b.data[5] == 'z', "buf: holds NUL bytes");
+	p = buf_detach(&b, &n);
+	CHECK(n == 6 && b.len == 0 && b.cap == 0, "buf: detach leaves it empty");
+	free(p);
+	buf_release(&b);
+}
+
+static void
+test_utf8(void)
+{
+	static const struct { const char *s; size_t bad; } cases[] = {
+		{ "plain ascii", 11 },
+		{ "\xD0\x9F\xD1\x80\xD0\xB8", 6 },		/* Привет's start */
+		{ "\xF0\x9F\x87\xB7\xF0\x9F\x87\xBA", 8 },	/* flag */
+		{ "ab\xC0\xAF", 2 },				/* overlong */
+		{ "ab\xE0\x80\xAF", 2 },			/* overlong 3 */
+		{ "\xED\xA0\x80", 0 },				/* surrogate */
+		{ "\xF4\x90\x80\x80", 0 },			/* > U+10FFFF */
+		{ "a\x80", 1 },					/* lone continuation */
+		{ "abcdefgh\xE2\x82", 8 },			/* truncated */
+		{ "\xF5\x80\x80\x80", 0 },
+		{ "\xEF\xBF\xBF", 3 },				/* U+FFFF is valid */
+	};
+	unsigned char enc[4];
+	size_t i;
+	uint32_t cp;
+	int good = 1;
+
+	for (i = 0; i < sizeof cases / sizeof cases[0]; i++)
+		CHECK(utf8_check(cases[i].s, strlen(cases[i].s)) == cases[i].bad,
+		    "utf8: check case %zu", i);
+	for (cp = 0; cp <= 0x10FFFF; cp++) {
+		size_t n;
+
+		if (cp >= 0xD800 && cp <= 0xDFFF)
+			continue;
+		n = utf8_encode(enc, cp);
+		if (utf8_valid_len(enc, enc + n) != n ||
+		    utf8_decode(enc, n) != cp)
+			good = 0;
+	}
+	CHECK(good, "utf8: every scalar value encodes, validates, decodes");
+}
+
+static void
+test_json_escape(void)
+{
+	struct buf b = BUF_INIT;
+	size_t bad;
+
+	json_add_string(&b, "a\"b\\c\n\t\x01\x1f", 9);
+	CHECK(BYTES_EQ(b.data, b.len, "\"a\\\"b\\\\c\\n\\t\\u0001\\u001f\""),
+	    "json: escapes quote, backslash, controls");
+	buf_reset(&b);
+	json_add_string(&b, "x\xE2\x80\xA8y\xE2\x80\xA9z\xE2\x80\xA6", 12);
+	CHECK(BYTES_EQ(b.data, b.len, "\"x\\u2028y\\u2029z\xE2\x80\xA6\""),
+	    "json: escapes U+2028 and U+2029, keeps U+2026");
+	buf_reset(&b);
+	json_add_string(&b, "\0", 1);
+	CHECK(BYTES_EQ(b.data, b.len, "\"\\u0000\""), "json: escapes NUL");
+	buf_reset(&b);
+	CHECK(json_decode_string("a\\u00e9\\n\\ud83c\\uddf7\\/", 23, &b, &bad) == 0 &&
+	    BYTES_EQ(b.data, b.len, "a\xC3\xA9\n\xF0\x9F\x87\xB7/"),
+	    "json: decodes escapes and surrogate pairs");
+	buf_reset(&b);
+	CHECK(json_decode_string("ab\\ud800x", 9, &b, &bad) == -1 && bad == 2,
+	    "json: refuses a lone high surrogate, at its offset");
+	buf_reset(&b);
+	CHECK(json_decode_string("\\udc00", 6, &b, &bad) == -1 && bad == 0,
+	    "json: refuses a lone low surrogate");
+	buf_release(&b);
+}
+
+static void
+test_json_scan(void)
+{
+	static const char *good[] = { "0", "-0.5e+10", "\"\"", "[]", "{}",
+	    "[[[[{\"a\":[1,2,{}]}]]]]", "true", "null", "\"\\u0041\"" };
+	static const char *bad[] = { "01", "1.", "-", "[1,]", "{\"a\"}",
+	    "{\"a\":1,}", "tru", "\"\\x\"", "\"a", "[", "nul", "\"\t\"" };
+	struct json_err e;
+	enum json_type t;
+	const char *end;
+	char *deep;
+	size_t i, n = 100000;
+	int esc;
+
+	for (i = 0; i < sizeof good / sizeof good[0]; i++) {
+		end = json_scan_value(good[i], good[i] + strlen(good[i]), &t,
+		    &esc, &e);
+		CHECK(end == good[i] + strlen(good[i]), "json: accepts %s", good[i]);
+	}
+	for (i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+		end = json_scan_value(bad[i], bad[i] + strlen(bad[i]), &t,
+		    &esc, &e);
+		CHECK(end == NULL || end != bad[i] + strlen(bad[i]),
+		    "json: refuses %s", bad[i]);
+	}
+	deep = malloc(2 * n);
+	memset(deep, '[', n);
+	memset(deep + n, ']', n);
+	end = json_scan_value(deep, deep + 2 * n, &t, &esc, &e);
+	CHECK(end == deep + 2 * n && t == JSON_ARRAY, "json: 100000 nested arrays, no recursion");
+	end = json_scan_value(deep, deep + 2 * n - 1, &t, &esc, &e);
+	CHECK(end == NULL, "json: unbalanced deep nesting refused");
+	free(deep);
+}
+
+static void
+test_record(void)
+{
+	struct record r;
+	struct json_err e;
+	struct buf out = BUF_INIT;
+	const struct field *f;
+	const char *s;
+	size_t n;
+	struct line l;
+
+	record_init(&r);
+	l = mkline("{ \"id\" : 7, \"te\\u0078t\":\"a\\nb\" ,\"n\":1.50e3 , \"text\" : \"last\" }");
+	CHECK(record_parse(&r, &l, &e) == 0 && r.nf == 4, "record: parses 4 members");
+	f = record_get(&r, "text");
+	CHECK(f != NULL && f == &r.f[3], "record: get finds the last duplicate key");
+	f = record_get(&r, "id");
+	CHECK(f != NULL && BYTES_EQ(f->val, f->vallen, "7") && f->type == JSON_NUMBER,
+	    "record: raw number value");
+	f = &r.f[1];
+	CHECK(record_string(&r, f, &s, &n) == 0 && BYTES_EQ(s, n, "a\nb"),
+	    "record: decoded string value");
+	CHECK(record_get(&r, "missing") == NULL, "record: missing key");
+	record_render(&r, &out);
+	CHECK(out.len == l.len + 1 && memcmp(out.data, l.p, l.len) == 0,
+	    "record: unedited record renders byte for byte");
+	buf_reset(&out);
+	record_set_string(&r, "text", "x\"y", 3);
+	record_set_int(&r, "id", -3);
+	record_set_null(&r, "new");
+	json_add_string(record_edit(&r, "tags"), "a", 1);
+	record_set_string(&r, "text", "final", 5);
+	record_render(&r, &out);
+	CHECK(BYTES_EQ(out.data, out.len,
+	    "{ \"id\" : -3, \"te\\u0078t\":\"a\\nb\" ,\"n\":1.50e3 , \"text\" : \"final\" ,\"new\":null,\"tags\":\"a\"}\n"),
+	    "record: edits spliced in place, new members appended, rest untouched");
+
+	l = mkline("{}");
+	CHECK(record_parse(&r, &l, &e) == 0 && r.nf == 0, "record: empty object");
+	buf_reset(&out);
+	record_set_int(&r, "id", 1);
+	record_render(&r, &out);
+	CHECK(BYTES_EQ(out.data, out.len, "{\"id\":1}\n"), "record: add to empty object");
+
+	l = mkline("[1,2]");
+	CHECK(record_parse(&r, &l, &e) == -1 && strcmp(e.msg, "record is not a JSON object") == 0,
+	    "record: array refused as not an object");
+	l = mkline("{\"a\":1} x");
+	CHECK(record_parse(&r, &l, &e) == -1 && e.at == l.p + 8,
+	    "record: trailing garbage refused at its column");
+	l = mkline("{\"a\":\"\xC3\"}");
+	CHECK(record_parse(&r, &l, &e) == -1 && strcmp(e.msg, "invalid UTF-8") == 0,
+	    "record: invalid UTF-8 refused");
+	l = mkline("{\"k\":\"\\ud800\"}");
+	CHECK(record_parse(&r, &l, &e) == 0 &&
+	    record_string(&r, record_get(&r, "k"), &s, &n) == -1,
+	    "record: lone surrogate parses but does not decode");
+	record_release(&r);
+	buf_release(&out);
+}
+
+static void
+test_lines(void)
+{
+	char path[] = "/tmp/tgunitXXXXXX";
+	static const char data[] = "\xEF\xBB\xBF" "one\r\n\ntwo\rx\nlast";
+	char *files[] = { path, NULL };
+	struct lines ls;
+	struct line l;
+	int fd, n = 0, good = 1;
+
+	fd = mkstemp(path);
+	if (write(fd, data, sizeof data - 1) != sizeof data - 1)
+		good = 0;
+	close(fd);
+	lines_open(&ls, files);
+	while (lines_next(&ls, &l)) {
+		n++;
+		if (n == 1)
+			good &= BYTES_EQ(l.p, l.len, "one") && l.rawlen == 7;
+		if (n == 2)
+			good &= l.len == 0;
+		if (n == 3)
+			good &= BYTES_EQ(l.p, l.len, "two\rx") && l.no == 3;
+		if (n == 4)
+			good &= BYTES_EQ(l.p, l.len, "last");
+	}
+	lines_close(&ls);
+	unlink(path);
+	CHECK(good && n == 4, "lines: BOM, CRLF, blank, lone CR kept, no final LF");
+}
+
+static void
+test_split(void)
+{
+	struct split s;
+	struct buf out = BUF_INIT;
+	static const char *in[] = {
+		"intro", "Forwarded from A", "Media is too big", "VIEW IN TELEGRAM",
+		"body", "Please open Telegram to view this post", "VIEW IN TELEGRAM",
+		"after", "Media is too big", "Please open Telegram to view this post",
+	};
+	size_t i, bad;
+	int good = 1;
+
+	split_init(&s, &split_defaults);
+	for (i = 0; i < sizeof in / sizeof in[0]; i++)
+		good &= split_line(&s, in[i], strlen(in[i]), &out, &bad) == 0;
+	CHECK(good, "split: valid lines accepted");
+	split_finish(&s, &out);
+	CHECK(BYTES_EQ(out.data, out.len,
+	    "{\"id\":1,\"source\":\"-\",\"forwarded_from\":null,\"media\":null,\"text\":\"intro\"}\n"
+	    "{\"id\":2,\"source\":\"-\",\"forwarded_from\":\"A\",\"media\":\"too_big\",\"text\":\"body\"}\n"
+	    "{\"id\":3,\"source\":\"-\",\"forwarded_from\":null,\"media\":\"unavailable\",\"text\":\"\"}\n"
+	    "{\"id\":4,\"source\":\"-\",\"forwarded_from\":null,\"media\":null,\"text\":\"after\\nMedia is too big\\nPlease open Telegram to view this post\"}\n"),
+	    "split: boundaries, chrome, markers without their button stay text");
+	buf_reset(&out);
+	CHECK(split_line(&s, "Forwarded from \xFF", 16, &out, &bad) == -1 &&
+	    bad == 15 && out.len == 0, "split: invalid header refused at its offset");
+	CHECK(split_line(&s, "ok \"q\"", 6, &out, &bad) == 0 &&
+	    split_line(&s, "bad\xC3", 4, &out, &bad) == -1 && bad == 3,
+	    "split: invalid text line refused");
+	split_finish(&s, &out);
+	CHECK(BYTES_EQ(out.data, out.len,
+	    "{\"id\":1,\"source\":\"-\",\"forwarded_from\":null,\"media\":null,\"text\":\"ok \\\"q\\\"\"}\n"),
+	    "split: a refused line leaves the post as it was");
+	split_release(&s);
+	buf_release(&out);
+}
+
+int
+main(void)
+{
+	test_buf();
+	test_utf8();
+	test_json_escape();
+	test_json_scan();
+	test_record();
+	test_lines();
+	test_split();
+	return unit_status();
+}
