@@ -795,7 +795,9 @@ tags_find(struct tags *t, const char *s, size_t n)
 	find_cashtags(t, s, n);
 	find_tg_urls(t, s, n);
 	find_urls(t, s, n);
-	if (t->n > 1)
+	for (i = 1; i < t->n && entity_cmp(&t->e[i - 1], &t->e[i]) < 0; i++)
+		;
+	if (i < t->n)		/* the finders' lists interleave */
 		qsort(t->e, t->n, sizeof *t->e, entity_cmp);
 	/* an entity starting inside a kept one goes, as do e-mails */
 	for (i = kept = end = 0; i < t->n; i++) {
