@@ -8,7 +8,9 @@
  * tags_find takes valid UTF-8 and leaves in t->e the entities of the four
  * reported kinds, in text order.  An entity that starts inside an earlier
  * one (the #fragment of a URL, the @host of an e-mail) is dropped; e-mail
- * addresses take part in that rule but are not reported.  tags_from_export
+ * addresses and bank card numbers take part in that rule but are not
+ * reported.  (Bot commands and media timestamps, which Telegram skips in
+ * channel posts, are not looked for.)  tags_from_export
  * fills t->e from a Telegram Desktop export's text_entities array instead.
  * Values point into the text or into t's own storage and stay valid until
  * the next call.
@@ -27,7 +29,8 @@
 enum tags_kind {
 	TAGS_HASHTAG, TAGS_MENTION, TAGS_CASHTAG, TAGS_URL,
 	TAGS_NKINDS,
-	TAGS_EMAIL = TAGS_NKINDS	/* found, never reported */
+	TAGS_EMAIL = TAGS_NKINDS,	/* found, never reported */
+	TAGS_CARD			/* a bank card number: the same */
 };
 
 /* The field names: "hashtags", "mentions", "cashtags", "urls". */

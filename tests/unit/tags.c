@@ -69,6 +69,8 @@ main(void)
 	FOUND("tg://resolve?domain=x ton://a tonsite://b.ton", TAGS_URL,
 	    "tg://resolve?domain=x ton://a tonsite://b.ton");
 	FOUND("teiegram.org/x xn--p1ai.xn--p1ai", TAGS_URL, "xn--p1ai.xn--p1ai");
+	FOUND("4111 1111 1111 1111.ru 4111 1111 1111 1112.ru", TAGS_URL,
+	    "1112.ru");			/* a URL inside a card number goes */
 	FOUND("", TAGS_URL, "");
 	FOUND(".", TAGS_URL, "");
 	FOUND("a.", TAGS_URL, "");
