@@ -849,6 +849,14 @@ find_cards(struct tags *t, const char *s, size_t n)
 	}
 }
 
+/* s[i] and the byte before it could both belong to a card number. */
+static int
+in_card_chars(const char *s, size_t i)
+{
+	return i > 0 && (is_digit(s[i]) || s[i] == '-') &&
+	    (is_digit(s[i - 1]) || s[i - 1] == ' ' || s[i - 1] == '-');
+}
+
 static int
 entity_cmp(const void *a, const void *b)
 {
@@ -874,8 +882,12 @@ tags_find(struct tags *t, const char *s, size_t n)
 	find_tg_urls(t, s, n);
 	before = t->n;
 	find_urls(t, s, n);
-	if (t->n > before)	/* cards matter only to URLs and e-mails */
-		find_cards(t, s, n);
+	/* a card matters only when a URL or e-mail may start inside one */
+	for (i = before; i < t->n; i++)
+		if (in_card_chars(s, t->e[i].off)) {
+			find_cards(t, s, n);
+			break;
+		}
 	for (i = 1; i < t->n && entity_cmp(&t->e[i - 1], &t->e[i]) < 0; i++)
 		;
 	if (i < t->n)		/* the finders' lists interleave */
