@@ -1,6 +1,6 @@
 # tag-extract beside a python3 regular-expression hashtag extractor (a
 # user's script: the same records, a hashtags field, repeats removed) in the
-# same run; and tag-extract on text with no candidate sigils, its fast path.
+# same run.
 . "$TOP/tests/bench/lib.sh"
 n=$(size_of "$CORPUS_JSONL")
 cat >"$WORK/hashtags.py" <<'PY'
@@ -30,7 +30,7 @@ if cmp -s "$WORK/tags.ours" "$WORK/tags.py"; then
 	echo "  (the python3 extractor finds the same hashtags)"
 else
 	d=$(paste -d '\t' "$WORK/tags.ours" "$WORK/tags.py" | awk -F '\t' '$1 != $2' | wc -l)
-	echo "  (note: the python3 extractor's hashtags differ on $d of $(wc -l <"$WORK/tags.ours") records: it knows no URL or 256-limit rule)"
+	echo "  (note: the python3 extractor's hashtags differ on $d of $(wc -l <"$WORK/tags.ours") records: it knows no #tag@bot suffix, URL or 256-limit rule)"
 fi
 rm -f "$WORK/tags.ours" "$WORK/tags.py"
 echo "  ratio tag-extract / python3: $(ratio "$ours" "$py")x"
