@@ -869,30 +869,75 @@ entity_cmp(const void *a, const void *b)
 	return (int)x->kind - (int)y->kind;
 }
 
+/*
+ * Merge the sorted runs t->e[run[i]..run[i + 1]) (one per finder) into
+ * one sorted list, pairwise through a scratch array: linear in the
+ * entities for the few runs there are.
+ */
+static void
+merge_runs(struct tags *t, size_t *run, size_t nrun)
+{
+	struct tags_entity *a = t->e, *b, *tmp;
+	size_t w, r, i, j, k, end;
+
+	b = xmalloc(t->n * sizeof *b);
+	for (w = 1; w < nrun; w *= 2) {
+		for (r = 0; r < nrun; r += 2 * w) {
+			i = run[r];
+			k = i;
+			j = r + w < nrun ? run[r + w] : run[nrun];
+			end = r + 2 * w < nrun ? run[r + 2 * w] : run[nrun];
+			while (i < (r + w < nrun ? run[r + w] : run[nrun]) &&
+			    j < end)
+				b[k++] = entity_cmp(&a[j], &a[i]) < 0 ? a[j++] :
+				    a[i++];
+			while (i < (r + w < nrun ? run[r + w] : run[nrun]))
+				b[k++] = a[i++];
+			while (j < end)
+				b[k++] = a[j++];
+		}
+		tmp = a;
+		a = b;
+		b = tmp;
+	}
+	if (a != t->e) {
+		memcpy(t->e, a, t->n * sizeof *a);
+		b = a;
+	}
+	free(b);
+}
+
 void
 tags_find(struct tags *t, const char *s, size_t n)
 {
-	size_t i, kept, end, before;
+	size_t i, kept, end, run[7], nrun = 0;
 	struct tags_entity *e;
 
 	t->n = 0;
+	/* each finder leaves its entities in text order: one run each */
+	run[nrun++] = t->n;
 	find_mentions(t, s, n);
+	run[nrun++] = t->n;
 	find_hashtags(t, s, n);
+	run[nrun++] = t->n;
 	find_cashtags(t, s, n);
+	run[nrun++] = t->n;
 	find_tg_urls(t, s, n);
-	before = t->n;
+	run[nrun++] = t->n;
 	find_urls(t, s, n);
 	/* a card matters only when a URL or e-mail may start inside one */
-	for (i = before; i < t->n; i++)
+	for (i = run[nrun - 1]; i < t->n; i++)
 		if (in_card_chars(s, t->e[i].off)) {
+			run[nrun++] = t->n;
 			find_cards(t, s, n);
 			break;
 		}
+	run[nrun] = t->n;
 	for (i = 1; i < t->n && entity_cmp(&t->e[i - 1], &t->e[i]) < 0; i++)
 		;
-	if (i < t->n)		/* the finders' lists interleave */
-		qsort(t->e, t->n, sizeof *t->e, entity_cmp);
-	/* an entity starting inside a kept one goes, as do e-mails */
+	if (i < t->n)		/* the runs interleave */
+		merge_runs(t, run, nrun);
+	/* an entity starting inside a kept one goes, as do e-mails, cards */
 	for (i = kept = end = 0; i < t->n; i++) {
 		e = &t->e[i];
 		if (i > 0 && e->off < end)
@@ -1085,6 +1130,7 @@ tags_set_release(struct tags_set *ts)
 {
 	buf_release(&ts->keys);
 	free(ts->off);
+	free(ts->hash);
 	free(ts->slot);
 	memset(ts, 0, sizeof *ts);
 }
@@ -1108,7 +1154,7 @@ static size_t
 set_find(const struct tags_set *ts, const char *key, size_t n, uint64_t h,
     int *found)
 {
-	size_t mask = ts->nslot - 1, i = (size_t)h & mask, k;
+	size_t mask = ts->nslot - 1, i = (size_t)(h ^ h >> 32) & mask, k;
 
 	for (;; i = (i + 1) & mask) {
 		if (ts->slot[i] == 0) {
@@ -1116,7 +1162,7 @@ set_find(const struct tags_set *ts, const char *key, size_t n, uint64_t h,
 			return i;
 		}
 		k = ts->slot[i] - 1;
-		if (ts->off[k + 1] - ts->off[k] == n &&
+		if (ts->hash[k] == h && ts->off[k + 1] - ts->off[k] == n &&
 		    memcmp(ts->keys.data + ts->off[k], key, n) == 0) {
 			*found = 1;
 			return i;
@@ -1140,11 +1186,8 @@ tags_set_add(struct tags_set *ts, const char *key, size_t n)
 		for (i = 0; i < old; i++)
 			if (slot[i] != 0) {
 				k = slot[i] - 1;
-				ts->slot[set_find(ts, ts->keys.data + ts->off[k],
-				    ts->off[k + 1] - ts->off[k],
-				    XXH3_64bits(ts->keys.data + ts->off[k],
-				    ts->off[k + 1] - ts->off[k]), &found)] =
-				    slot[i];
+				ts->slot[set_find(ts, NULL, SIZE_MAX,
+				    ts->hash[k], &found)] = slot[i];
 			}
 		free(slot);
 	}
@@ -1154,11 +1197,13 @@ tags_set_add(struct tags_set *ts, const char *key, size_t n)
 	if (ts->n + 2 > ts->cap) {
 		ts->cap = ts->cap ? ts->cap * 2 : 32;
 		ts->off = xrealloc(ts->off, ts->cap, sizeof *ts->off);
+		ts->hash = xrealloc(ts->hash, ts->cap, sizeof *ts->hash);
 	}
 	if (ts->n == 0)
 		ts->off[0] = 0;
 	buf_add(&ts->keys, key, n);
 	ts->off[ts->n + 1] = ts->keys.len;
+	ts->hash[ts->n] = h;
 	ts->slot[i] = (uint32_t)(++ts->n);
 	return 1;
 }
