@@ -110,7 +110,9 @@ entities(struct recin *in, struct record *r, const struct opts *o,
 	const char *s, *why;
 	size_t n;
 
-	f = record_get(r, "text_entities");
+	/* an export's entities describe its text, not another field */
+	f = strcmp(o->field, "text") == 0 ? record_get(r, "text_entities") :
+	    NULL;
 	if (f != NULL && f->type != JSON_NULL) {
 		if (tags_from_export(t, f->val, f->vallen, &why) == 0)
 			return 0;

@@ -675,7 +675,7 @@ static void
 find_urls(struct tags *t, const char *s, size_t n)
 {
 	const char *q;
-	size_t lo = 0, dot, db, de, at, ue, pe, ub, udb, pb, next, k;
+	size_t lo = 0, dot, db, de, at, ue, pe, ub, udb, pb, next, k, i;
 	char proto[16];
 	uint32_t c;
 	int bad;
@@ -734,7 +734,7 @@ find_urls(struct tags *t, const char *s, size_t n)
 				k = ub - 3 - pb;
 				if (k > sizeof proto)	/* only the tail counts */
 					pb = ub - 3 - (k = sizeof proto);
-				for (size_t i = 0; i < k; i++)
+				for (i = 0; i < k; i++)
 					proto[i] = (char)lower_ascii(s[pb + i]);
 				if (ends_with(proto, k, "http") &&
 				    !equals(proto, k, "shttp"))
@@ -1130,7 +1130,6 @@ tags_set_release(struct tags_set *ts)
 {
 	buf_release(&ts->keys);
 	free(ts->off);
-	free(ts->hash);
 	free(ts->slot);
 	memset(ts, 0, sizeof *ts);
 }
@@ -1150,19 +1149,24 @@ tags_set_clear(struct tags_set *ts)
 		memset(ts->slot, 0, ts->nslot * sizeof *ts->slot);
 }
 
+/* A slot: the key's hash in the high half, 1 + its index in the low. */
+#define SLOT_HASH(v)	((v) & ~(uint64_t)0xFFFFFFFF)
+
 static size_t
 set_find(const struct tags_set *ts, const char *key, size_t n, uint64_t h,
     int *found)
 {
-	size_t mask = ts->nslot - 1, i = (size_t)(h ^ h >> 32) & mask, k;
+	size_t mask = ts->nslot - 1, i = (size_t)h & mask, k;
 
 	for (;; i = (i + 1) & mask) {
 		if (ts->slot[i] == 0) {
 			*found = 0;
 			return i;
 		}
-		k = ts->slot[i] - 1;
-		if (ts->hash[k] == h && ts->off[k + 1] - ts->off[k] == n &&
+		if (SLOT_HASH(ts->slot[i]) != SLOT_HASH(h))
+			continue;
+		k = (size_t)(ts->slot[i] & 0xFFFFFFFF) - 1;
+		if (ts->off[k + 1] - ts->off[k] == n &&
 		    memcmp(ts->keys.data + ts->off[k], key, n) == 0) {
 			*found = 1;
 			return i;
@@ -1173,9 +1177,8 @@ set_find(const struct tags_set *ts, const char *key, size_t n, uint64_t h,
 int
 tags_set_add(struct tags_set *ts, const char *key, size_t n)
 {
-	uint64_t h = XXH3_64bits(key, n);
-	size_t i, k, old;
-	uint32_t *slot;
+	uint64_t h = XXH3_64bits(key, n), *slot;
+	size_t i, j, old, mask;
 	int found;
 
 	if (2 * (ts->n + 1) > ts->nslot) {
@@ -1183,12 +1186,18 @@ tags_set_add(struct tags_set *ts, const char *key, size_t n)
 		slot = ts->slot;
 		ts->nslot = old ? old * 2 : 16;
 		ts->slot = xcalloc(ts->nslot, sizeof *ts->slot);
-		for (i = 0; i < old; i++)
-			if (slot[i] != 0) {
-				k = slot[i] - 1;
-				ts->slot[set_find(ts, NULL, SIZE_MAX,
-				    ts->hash[k], &found)] = slot[i];
-			}
+		mask = ts->nslot - 1;
+		for (i = 0; i < old; i++) {
+			if (slot[i] == 0)
+				continue;
+			/* the low bits of the hash are gone: rehash the key */
+			j = (size_t)(slot[i] & 0xFFFFFFFF) - 1;
+			j = (size_t)XXH3_64bits(ts->keys.data + ts->off[j],
+			    ts->off[j + 1] - ts->off[j]) & mask;
+			while (ts->slot[j] != 0)
+				j = (j + 1) & mask;
+			ts->slot[j] = slot[i];
+		}
 		free(slot);
 	}
 	i = set_find(ts, key, n, h, &found);
@@ -1197,13 +1206,11 @@ tags_set_add(struct tags_set *ts, const char *key, size_t n)
 	if (ts->n + 2 > ts->cap) {
 		ts->cap = ts->cap ? ts->cap * 2 : 32;
 		ts->off = xrealloc(ts->off, ts->cap, sizeof *ts->off);
-		ts->hash = xrealloc(ts->hash, ts->cap, sizeof *ts->hash);
 	}
 	if (ts->n == 0)
 		ts->off[0] = 0;
 	buf_add(&ts->keys, key, n);
 	ts->off[ts->n + 1] = ts->keys.len;
-	ts->hash[ts->n] = h;
-	ts->slot[i] = (uint32_t)(++ts->n);
+	ts->slot[i] = SLOT_HASH(h) | (uint64_t)++ts->n;
 	return 1;
 }

@@ -70,9 +70,8 @@ void	tags_fold(struct tags *, const char *s, size_t n, struct buf *out);
 struct tags_set {
 	struct buf	 keys;		/* the keys, back to back */
 	size_t		*off;		/* key i is keys.data[off[i]..off[i+1]) */
-	uint64_t	*hash;		/* key i's hash */
 	size_t		 n, cap;
-	uint32_t	*slot;		/* 1 + key index, 0 empty */
+	uint64_t	*slot;		/* hash high half | 1 + key index; 0 empty */
 	size_t		 nslot;		/* a power of two, or 0 */
 };
 
