@@ -20,6 +20,13 @@
 const char *prog_name = "tgpipe";
 int verbosity = 1;
 
+/*
+ * The open outputs, so that die() can hand on the complete records written
+ * before the error (as jq and sed do) instead of losing a buffer's worth.
+ */
+#define MAX_OUTS	8
+static struct out *open_outs[MAX_OUTS];
+
 /* The temporary output file to remove if we die; see out_open_atomic. */
 static volatile sig_atomic_t tmp_armed;
 static char *tmp_path;
@@ -63,6 +70,25 @@ vmsg(const char *fmt, va_list ap)
 	fputc('\n', stderr);
 }
 
+/* Best effort: what fails to be written now is lost with the run anyway. */
+static void
+outs_flush_quietly(void)
+{
+	struct out *o;
+	size_t i, off;
+	ssize_t w;
+
+	for (i = 0; i < MAX_OUTS; i++) {
+		if ((o = open_outs[i]) == NULL || o->tmp != NULL)
+			continue;
+		open_outs[i] = NULL;
+		for (off = 0; off < o->len; off += (size_t)w)
+			if ((w = write(o->fd, o->data + off, o->len - off)) <= 0)
+				break;
+		o->len = 0;
+	}
+}
+
 void
 die(int status, const char *fmt, ...)
 {
@@ -72,6 +98,8 @@ die(int status, const char *fmt, ...)
 	vmsg(fmt, ap);
 	va_end(ap);
 	tmp_remove();
+	if (status != EX_IOERR)
+		outs_flush_quietly();
 	exit(status);
 }
 
@@ -183,12 +211,19 @@ parse_size(const char *opt, const char *s, long long min, long long max)
 void
 out_init_fd(struct out *o, int fd, const char *name)
 {
+	size_t i;
+
 	o->fd = fd;
 	o->name = xstrdup(name);
 	o->tmp = NULL;
 	o->cap = OUT_BUFSIZE;
 	o->data = xmalloc(o->cap);
 	o->len = 0;
+	for (i = 0; i < MAX_OUTS; i++)
+		if (open_outs[i] == NULL) {
+			open_outs[i] = o;
+			break;
+		}
 }
 
 void
@@ -299,6 +334,11 @@ out_write_slow(struct out *o, const void *p, size_t n)
 void
 out_close(struct out *o)
 {
+	size_t i;
+
+	for (i = 0; i < MAX_OUTS; i++)
+		if (open_outs[i] == o)
+			open_outs[i] = NULL;
 	out_flush(o);
 	if (o->tmp != NULL && fsync(o->fd) != 0)
 		die(EX_IOERR, "cannot sync '%s':", o->name);
