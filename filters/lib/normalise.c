@@ -37,6 +37,56 @@ room(const struct buf *out)
 	return n > INT32_MAX ? INT32_MAX : (int32_t)n;
 }
 
+#define ONES	0x0101010101010101ULL
+#define HIGHS	0x8080808080808080ULL
+
+/* The high bit of each byte of w (all ASCII) that equals b. */
+static inline uint64_t
+bytes_eq(uint64_t w, unsigned char b)
+{
+	uint64_t x = w ^ (ONES * b);
+
+	return ~(((x & ~HIGHS) + ~HIGHS) | x) & HIGHS;
+}
+
+/* The high bit of each byte of w (all ASCII) below b (b <= 0x80). */
+static inline uint64_t
+bytes_lt(uint64_t w, unsigned char b)
+{
+	return ~(w + ONES * (unsigned char)(0x80 - b)) & HIGHS;
+}
+
+/* Skip whole words of printable ASCII, spaces and LFs. */
+static inline const unsigned char *
+skip_plain(const unsigned char *p, const unsigned char *end)
+{
+	uint64_t w;
+
+	while (end - p >= 8) {
+		memcpy(&w, p, 8);
+		if ((w & HIGHS) || (bytes_lt(w, 0x20) & ~bytes_eq(w, '\n')) ||
+		    bytes_eq(w, 0x7F))
+			break;
+		p += 8;
+	}
+	return p;
+}
+
+/* Skip whole words of ASCII. */
+static inline const unsigned char *
+skip_ascii(const unsigned char *p, const unsigned char *end)
+{
+	uint64_t w;
+
+	while (end - p >= 8) {
+		memcpy(&w, p, 8);
+		if (w & HIGHS)
+			break;
+		p += 8;
+	}
+	return p;
+}
+
 static const char replacement[] = "\xEF\xBF\xBD";
 
 const struct normalise_opts normalise_defaults = {
@@ -184,8 +234,15 @@ normalise_init(struct normalise *t, const struct normalise_opts *o)
 	}
 	t->mask = CHAR_FLAGS | F_NORM | F_EMOJI | F_FOLD;
 	p0 = fill_page(t, 0);
-	for (i = 0; i < 128; i++)
+	t->swar = o->spaces;
+	t->ascii_inert = 1;
+	for (i = 0; i < 128; i++) {
 		t->ascii[i] = p0[i];
+		if (i > ' ' && i < 0x7F && p0[i] != 0)
+			t->swar = 0;
+		if (p0[i] & F_NORM)
+			t->ascii_inert = 0;
+	}
 	buf_init(&t->a);
 	buf_init(&t->b);
 	buf_init(&t->c);
@@ -239,32 +296,57 @@ int
 normalise_is_clean(struct normalise *t, const char *s, size_t n)
 {
 	const unsigned char *p = (const unsigned char *)s, *end = p + n;
+	uint64_t w, ws;
 	uint8_t f, mask = t->mask;
 	size_t k;
-	int ws = 1;
+	int i, prev = 1;	/* the last byte was a space or LF */
 
 	while (p < end) {
-		if (*p < 0x80) {
+		/*
+		 * Eight ASCII bytes at a time: printable ones are clean
+		 * unless folded; spaces and LFs are checked for runs.
+		 */
+		while (t->swar && end - p >= 8) {
+			memcpy(&w, p, 8);
+			if ((w & HIGHS) || (bytes_lt(w, 0x21) &
+			    ~(ws = bytes_eq(w, ' ') | bytes_eq(w, '\n'))) ||
+			    bytes_eq(w, 0x7F))
+				break;
+			if (ws & ((ws << 8) | (uint64_t)prev << 7))
+				return 0;
+			prev = (int)(ws >> 63);
+			p += 8;
+		}
+		for (i = 0; i < 8 && p < end && *p < 0x80; i++) {
 			f = t->ascii[*p++];
 			if (f == 0) {
-				ws = 0;
+				prev = 0;
 				continue;
 			}
+			if ((f & mask) || prev)
+				return 0;
+			prev = 1;
+		}
+		if (p == end || *p < 0x80)
+			continue;
+		/* A run of other characters; two-byte ones decoded inline. */
+		do {
+			if (*p < 0xE0 && *p >= 0xC2 && end - p >= 2 &&
+			    (p[1] & 0xC0) == 0x80) {
+				k = 2;
+				f = flags_of(t, (uint32_t)(*p & 0x1F) << 6 |
+				    (p[1] & 0x3F));
+			} else if ((k = utf8_valid_len(p, end)) == 0)
+				return 0;
+			else
+				f = flags_of(t, utf8_decode(p, k));
 			if (f & mask)
 				return 0;
-			if (ws)
-				return 0;
-			ws = 1;
-			continue;
-		}
-		if ((k = utf8_valid_len(p, end)) == 0)
-			return 0;
-		if (flags_of(t, utf8_decode(p, k)) & mask)
-			return 0;
-		ws = 0;
-		p += k;
+			p += k;
+		} while (p < end && *p >= 0x80);
+		prev = 0;
 	}
-	return !(ws && n > 0 && t->o.spaces);
+	return !(prev && n > 0 && t->o.spaces);
 }
 
 /* Output goes to a buffer that holds neither input. */
@@ -295,7 +377,7 @@ step_chars(struct normalise *t, const char *s, size_t n, struct buf *out,
 	while (p < end) {
 		if (*p < 0x80) {
 			if ((f = t->ascii[*p] & CHAR_FLAGS) == 0) {
-				p++;
+				p = skip_plain(p + 1, end);
 				continue;
 			}
 			k = 1;
@@ -523,6 +605,8 @@ step_norm(struct normalise *t, const char *s, size_t n, struct buf *out)
 	while (p < end) {
 		if (!(flags_at(t, p, end, &k) & F_NORM)) {
 			p += k;
+			if (k == 1 && t->ascii_inert)
+				p = skip_ascii(p, end);
 			continue;
 		}
 		/*
@@ -561,9 +645,20 @@ static int
 step_spaces(const char *s, size_t n, struct buf *out)
 {
 	const char *p = s, *end = s + n, *q;
+	uint64_t w, m;
 	int ws = 1, para = 0, sp = 0, nl = 0;
 
 	for (; p < end; p++) {
+		while (end - p >= 8) {
+			memcpy(&w, p, 8);
+			m = bytes_eq(w, ' ') | bytes_eq(w, '\n');
+			if (m & ((m << 8) | (uint64_t)ws << 7))
+				break;
+			ws = (int)(m >> 63);
+			p += 8;
+		}
+		if (p == end)
+			break;
 		if (*p == ' ' || *p == '\n') {
 			if (ws)
 				break;

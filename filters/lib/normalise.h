@@ -62,6 +62,8 @@ struct normalise {
 	void			*brk;		/* UBreakIterator * */
 	uint8_t			 ascii[128];	/* flags of ASCII bytes */
 	uint8_t			 mask;		/* flags that make text unclean */
+	int			 swar;		/* printable ASCII is clean */
+	int			 ascii_inert;	/* no ASCII is F_NORM */
 	uint8_t			*page[0x1100];	/* lazily filled flags */
 	struct buf		 a, b, c;	/* step outputs */
 	UChar			*u16in, *u16out;	/* a segment in UTF-16 */
