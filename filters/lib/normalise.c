@@ -267,6 +267,26 @@ normalise_release(struct normalise *t)
 	memset(t, 0, sizeof *t);
 }
 
+/*
+ * The flags of the character at p and its length in *k, valid UTF-8
+ * assumed; two-byte characters are decoded inline.
+ */
+static inline uint8_t
+flags_at(struct normalise *t, const unsigned char *p,
+    const unsigned char *end, size_t *k)
+{
+	if (*p < 0x80) {
+		*k = 1;
+		return t->ascii[*p];
+	}
+	if (*p < 0xE0) {
+		*k = 2;
+		return flags_of(t, (uint32_t)(*p & 0x1F) << 6 | (p[1] & 0x3F));
+	}
+	*k = utf8_valid_len(p, end);
+	return flags_of(t, utf8_decode(p, *k));
+}
+
 /* The length of the maximal subpart of an ill-formed sequence at p. */
 static size_t
 invalid_len(const unsigned char *p, const unsigned char *end)
@@ -381,6 +401,14 @@ step_chars(struct normalise *t, const char *s, size_t n, struct buf *out,
 				continue;
 			}
 			k = 1;
+		} else if (*p >= 0xC2 && *p < 0xE0 && end - p >= 2 &&
+		    (p[1] & 0xC0) == 0x80) {
+			k = 2;
+			if ((f = flags_of(t, (uint32_t)(*p & 0x1F) << 6 |
+			    (p[1] & 0x3F)) & CHAR_FLAGS) == 0) {
+				p += 2;
+				continue;
+			}
 		} else if ((k = utf8_valid_len(p, end)) == 0) {
 			if (t->o.strict) {
 				*bad = (size_t)(p - (const unsigned char *)s);
@@ -580,17 +608,6 @@ norm_segment(struct normalise *t, const char *s, size_t n, struct buf *out)
 	buf_setlen(out, out->len + (size_t)len8);
 }
 
-static inline uint8_t
-flags_at(struct normalise *t, const unsigned char *p,
-    const unsigned char *end, size_t *k)
-{
-	if (*p < 0x80) {
-		*k = 1;
-		return t->ascii[*p];
-	}
-	*k = utf8_valid_len(p, end);
-	return flags_of(t, utf8_decode(p, *k));
-}
 
 static int
 step_norm(struct normalise *t, const char *s, size_t n, struct buf *out)
@@ -640,61 +657,52 @@ step_norm(struct normalise *t, const char *s, size_t n, struct buf *out)
 	return 1;
 }
 
-/* Step 7: collapse spaces, trim paragraphs, drop empty ones. */
+/*
+ * Step 7: collapse spaces, trim paragraphs, drop empty ones.  The result
+ * is the text less some of its spaces and LFs: of each run of them
+ * between two other characters one byte stays (a LF if the run has one,
+ * else a space); runs at the start or the end go.  Runs of one byte
+ * between two characters, the usual case, need no copy.
+ */
 static int
 step_spaces(const char *s, size_t n, struct buf *out)
 {
-	const char *p = s, *end = s + n, *q;
+	const char *p = s, *end = s + n, *run = s, *a;
 	uint64_t w, m;
-	int ws = 1, para = 0, sp = 0, nl = 0;
+	int changed = 0;
 
-	for (; p < end; p++) {
+	while (p < end) {
+		/* To the next space or LF, eight bytes at a time. */
 		while (end - p >= 8) {
 			memcpy(&w, p, 8);
-			m = bytes_eq(w, ' ') | bytes_eq(w, '\n');
-			if (m & ((m << 8) | (uint64_t)ws << 7))
+			if ((m = bytes_eq(w, ' ') | bytes_eq(w, '\n')) != 0) {
+				p += __builtin_ctzll(m) >> 3;
 				break;
-			ws = (int)(m >> 63);
+			}
 			p += 8;
 		}
+		while (p < end && *p != ' ' && *p != '\n')
+			p++;
 		if (p == end)
 			break;
-		if (*p == ' ' || *p == '\n') {
-			if (ws)
-				break;
-			ws = 1;
-		} else
-			ws = 0;
-	}
-	if (p == end && !(ws && n > 0))
-		return 0;
-	buf_reset(out);
-	buf_grow(out, n);
-	for (p = s; p < end;) {
-		if (*p == ' ') {
-			sp = para;
-			p++;
+		for (a = p++; p < end && (*p == ' ' || *p == '\n'); p++)
 			continue;
+		if (p - a == 1 && a != s && p != end)
+			continue;
+		if (!changed) {
+			buf_reset(out);
+			buf_grow(out, n);
+			changed = 1;
 		}
-		if (*p == '\n') {
-			if (para)
-				nl = 1;
-			para = sp = 0;
-			p++;
-			continue;
-		}
-		if (!para && nl)
-			buf_addch(out, '\n');
-		else if (sp)
-			buf_addch(out, ' ');
-		para = 1;
-		nl = sp = 0;
-		for (q = p; q < end && *q != ' ' && *q != '\n'; q++)
-			continue;
-		buf_add(out, p, (size_t)(q - p));
-		p = q;
+		buf_add(out, run, (size_t)(a - run));
+		if (a != s && p != end)
+			buf_addch(out, memchr(a, '\n', (size_t)(p - a)) != NULL ?
+			    '\n' : ' ');
+		run = p;
 	}
-	return 1;
+	if (changed)
+		buf_add(out, run, (size_t)(end - run));
+	return changed;
 }
 
 /* Run step fn on *cur, moving *cur to its output if it changed. */
