@@ -30,6 +30,21 @@ bench "normalise-unicode --form nfkc_cf --strip-emoji" "$bytes" \
     "'$PROG' --form nfkc_cf --strip-emoji '$corpus' >/dev/null"
 bench "normalise-unicode --form nfd" "$bytes" \
     "'$PROG' --form nfd '$corpus' >/dev/null"
+# The worst case: every record needs work (NFD accents, odd spaces,
+# invisibles), so every text is cleaned, copied and escaped again.
+dirty=$WORK/normalise-dirty.jsonl
+if [ ! -f "$dirty" ]; then
+	sed -n '2p;4p;12p' "$TOP/samples/channel.split-posts.jsonl" >"$dirty.1"
+	i=0
+	while [ $i -lt 13 ]; do
+		cat "$dirty.1" "$dirty.1" >"$dirty.2"
+		mv "$dirty.2" "$dirty.1"
+		i=$((i + 1))
+	done
+	mv "$dirty.1" "$dirty"
+fi
+bench "normalise-unicode, every record dirty" "$(size_of "$dirty")" \
+    "'$PROG' '$dirty' >/dev/null"
 best=0
 if command -v uconv >/dev/null 2>&1; then
 	bench "uconv -x any-nfc" "$bytes" \
