@@ -2,7 +2,8 @@
 # normalise-unicode-idempotence: running the program on its own output
 # changes no byte, on the samples and on a generated corpus of messy mixed
 # scripts (NFD accents, odd spaces, invisibles, emoji sequences, line ends,
-# lone surrogate escapes), under every form and option; and on the
+# lone surrogate escapes), under every form and option, on every code
+# point between a letter and a combining mark; and on the
 # benchmark corpus when CORPUS_JSONL is set.  Each output is valid JSON
 # Lines with the same record count.
 set -u
@@ -68,6 +69,21 @@ for f in "$TOP/samples/channel.split-posts.jsonl" "$w/gen.jsonl"; do
 	check "$base/keep-spaces" "$f" --keep-spaces --strip-emoji
 	check "$base/keep-invisible" "$f" --keep-invisible --form nfkc
 done
+# Every code point, in a context that invites composition and folding.
+if [ "${CONFIG:-plain}" = plain ]; then
+	python3 -c '
+import json, sys
+w = sys.stdout.write
+for cp in range(0x110000):
+    if not 0xD800 <= cp <= 0xDFFF:
+        w(json.dumps({"text": "a" + chr(cp) + "\u0301 " + chr(cp) + "b"},
+                     ensure_ascii=False) + "\n")' >"$w/allcp.jsonl"
+	check allcp "$w/allcp.jsonl"
+	check allcp/nfkc_cf-casefold "$w/allcp.jsonl" --form nfkc_cf \
+	    --strip-emoji --casefold
+else
+	echo "skip $name/allcp (every code point: plain build only)"
+fi
 if [ -n "${CORPUS_JSONL:-}" ] && [ -f "$CORPUS_JSONL" ]; then
 	check corpus "$CORPUS_JSONL"
 fi
