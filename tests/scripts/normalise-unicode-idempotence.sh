@@ -11,7 +11,7 @@ PROG=$BIN/normalise-unicode
 name=normalise-unicode-idempotence
 w=$(mktemp -d "${TMPDIR:-/tmp}/normidem.XXXXXX")
 trap 'rm -rf "$w"' EXIT INT TERM
-records=20000
+records=10000
 [ "${CONFIG:-plain}" = plain ] || records=3000
 
 python3 - "$w/gen.jsonl" "$records" <<'PY'
