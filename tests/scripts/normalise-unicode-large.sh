@@ -1,7 +1,9 @@
 #!/bin/sh
 # normalise-unicode-large: one record of 64 MiB of paragraphs that all need
 # work (NFD accents, no-break spaces, zero-width spaces, runs of spaces), one
-# 64 MiB paragraph with no line end, and a 16 MiB run of combining marks;
+# 64 MiB paragraph with no line end, a 16 MiB run of combining marks, and
+# 72 MiB of paragraphs with emoji through --strip-emoji (more than the
+# 64 MiB pieces handed to ICU's break iterator);
 # checked against the output for one paragraph, repeated, with the memory
 # used (peak RSS) bounded by a small multiple of the record.  Plain build
 # only: under the sanitizers it would take minutes.
@@ -35,14 +37,22 @@ with open(w + "/marks.jsonl", "w", encoding="utf-8") as f:
     f.write('{"text":"a' + "\u0301" * (8 * 1024 * 1024) + '"}\n')
 with open(w + "/marks.want", "w", encoding="utf-8") as f:
     f.write('{"text":"\u00e1' + "\u0301" * (8 * 1024 * 1024 - 1) + '"}\n')
+u = "Flag \U0001F1F7\U0001F1FA ok \u2764\ufe0f x"
+m = 72 * 1024 * 1024 // len(u.encode())
+with open(w + "/emoji.jsonl", "w", encoding="utf-8") as f:
+    f.write('{"text":"' + "\\n".join([u] * m) + '"}\n')
+with open(w + "/emoji.want", "w", encoding="utf-8") as f:
+    f.write('{"text":"' + "\\n".join(["Flag ok x"] * m) + '"}\n')
 PY
 
-for t in paras line marks; do
+for t in paras line marks emoji; do
+	opts=
+	[ $t = emoji ] && opts=--strip-emoji
 	size=$(wc -c <"$w/$t.jsonl")
 	echo 0 >"$w/rss"
 	timer=
 	[ -x /usr/bin/time ] && timer="/usr/bin/time -f %M -o $w/rss"
-	if ! $timer "$PROG" "$w/$t.jsonl" >"$w/$t.out" 2>"$w/err"; then
+	if ! $timer "$PROG" $opts "$w/$t.jsonl" >"$w/$t.out" 2>"$w/err"; then
 		echo "not ok $name/$t (exit $?)"
 		head -3 "$w/err"
 		continue
