@@ -661,33 +661,39 @@ step_norm(struct normalise *t, const char *s, size_t n, struct buf *out)
  * Step 7: collapse spaces, trim paragraphs, drop empty ones.  The result
  * is the text less some of its spaces and LFs: of each run of them
  * between two other characters one byte stays (a LF if the run has one,
- * else a space); runs at the start or the end go.  Runs of one byte
- * between two characters, the usual case, need no copy.
+ * else a space); runs at the start or the end go.  Only runs longer than
+ * one byte, or at an end, need work: words without one are skipped eight
+ * bytes at a time.
  */
+#define IS_WS(c)	((c) == ' ' || (c) == '\n')
+
 static int
 step_spaces(const char *s, size_t n, struct buf *out)
 {
-	const char *p = s, *end = s + n, *run = s, *a;
+	const char *p = s, *end = s + n, *run = s, *a, *b;
 	uint64_t w, m;
-	int changed = 0;
+	int prev = 1, changed = 0;
 
-	while (p < end) {
-		/* To the next space or LF, eight bytes at a time. */
+	for (;;) {
 		while (end - p >= 8) {
 			memcpy(&w, p, 8);
-			if ((m = bytes_eq(w, ' ') | bytes_eq(w, '\n')) != 0) {
-				p += __builtin_ctzll(m) >> 3;
+			m = bytes_eq(w, ' ') | bytes_eq(w, '\n');
+			if (m & ((m << 8) | (uint64_t)prev << 7))
 				break;
-			}
+			prev = (int)(m >> 63);
 			p += 8;
 		}
-		while (p < end && *p != ' ' && *p != '\n')
-			p++;
 		if (p == end)
 			break;
-		for (a = p++; p < end && (*p == ' ' || *p == '\n'); p++)
+		if (!IS_WS(*p) || !prev) {
+			prev = IS_WS(*p);
+			p++;
 			continue;
-		if (p - a == 1 && a != s && p != end)
+		}
+		/* A run to change: from a (after the last character) to b. */
+		for (a = p; a > run && IS_WS(a[-1]); a--)
+			continue;
+		for (b = p; b < end && IS_WS(*b); b++)
 			continue;
 		if (!changed) {
 			buf_reset(out);
@@ -695,10 +701,21 @@ step_spaces(const char *s, size_t n, struct buf *out)
 			changed = 1;
 		}
 		buf_add(out, run, (size_t)(a - run));
-		if (a != s && p != end)
-			buf_addch(out, memchr(a, '\n', (size_t)(p - a)) != NULL ?
+		if (a != s && b != end)
+			buf_addch(out, memchr(a, '\n', (size_t)(b - a)) != NULL ?
 			    '\n' : ' ');
-		run = p;
+		run = p = b;
+		prev = 0;
+	}
+	if (n > 0 && prev && run < end) {
+		/* One space or LF at the end. */
+		if (!changed) {
+			buf_reset(out);
+			buf_grow(out, n);
+			changed = 1;
+		}
+		buf_add(out, run, (size_t)(end - 1 - run));
+		run = end;
 	}
 	if (changed)
 		buf_add(out, run, (size_t)(end - run));

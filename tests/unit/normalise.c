@@ -59,6 +59,39 @@ idempotent(const struct normalise_opts *o, const char *s, size_t n)
 	return ok;
 }
 
+/* The space rules the obvious way: split, collapse, trim, drop, join. */
+static void
+spaces_reference(const char *s, size_t n, struct buf *out)
+{
+	size_t i = 0, j, start;
+	int any = 0, sp;
+
+	buf_reset(out);
+	while (i <= n) {
+		for (j = i; j < n && s[j] != '\n'; j++)
+			continue;
+		start = out->len;
+		if (any)
+			buf_addch(out, '\n');
+		sp = 0;
+		for (; i < j; i++) {
+			if (s[i] == ' ') {
+				sp = 1;
+				continue;
+			}
+			if (sp && out->len > start + (any ? 1 : 0))
+				buf_addch(out, ' ');
+			sp = 0;
+			buf_addch(out, s[i]);
+		}
+		if (out->len == start + (any ? 1 : 0))
+			buf_setlen(out, start);
+		else
+			any = 1;
+		i = j + 1;
+	}
+}
+
 int
 main(void)
 {
@@ -184,6 +217,36 @@ main(void)
 	    memcmp(result.data + 2, big + 3, n - 3) == 0,
 	    "100000 combining marks: first composed, rest kept");
 	free(big);
+
+	/* The space step against the obvious implementation. */
+	{
+		struct buf ref = BUF_INIT;
+		char r[48];
+		int allok = 1;
+		unsigned seed = 1;
+
+		o = d;
+		o.form = NORM_NONE;
+		o.lines = o.invisible = 0;
+		for (i = 0; i < 50000; i++) {
+			n = (seed = seed * 1103515245 + 12345) >> 16 & 31;
+			for (j = 0; j < n; j++) {
+				seed = seed * 1103515245 + 12345;
+				r[j] = " \nab"[(seed >> 16) % 4];
+			}
+			run_n(&o, r, n);
+			spaces_reference(r, n, &ref);
+			if (result.len != ref.len ||
+			    memcmp(result.data, ref.data, ref.len) != 0) {
+				allok = 0;
+				printf("# spaces: '%.*s'\n", (int)n, r);
+				break;
+			}
+		}
+		CHECK(allok, "space clean-up matches the reference on "
+		    "random text");
+		buf_release(&ref);
+	}
 
 	/* Idempotence on every sample, every form, with every option. */
 	for (f = 0; f < sizeof forms / sizeof forms[0]; f++) {
