@@ -87,6 +87,21 @@ skip_ascii(const unsigned char *p, const unsigned char *end)
 	return p;
 }
 
+/* Skip whole words of ASCII without capital letters. */
+static inline const unsigned char *
+skip_ascii_lower(const unsigned char *p, const unsigned char *end)
+{
+	uint64_t w;
+
+	while (end - p >= 8) {
+		memcpy(&w, p, 8);
+		if ((w & HIGHS) || (bytes_lt(w, 'Z' + 1) & ~bytes_lt(w, 'A')))
+			break;
+		p += 8;
+	}
+	return p;
+}
+
 static const char replacement[] = "\xEF\xBF\xBD";
 
 const struct normalise_opts normalise_defaults = {
@@ -209,7 +224,7 @@ normalise_init(struct normalise *t, const struct normalise_opts *o)
 {
 	UErrorCode err = U_ZERO_ERROR;
 	uint8_t *p0;
-	int i;
+	int i, upper_only;
 
 	memset(t, 0, sizeof *t);
 	t->o = *o;
@@ -236,13 +251,26 @@ normalise_init(struct normalise *t, const struct normalise_opts *o)
 	p0 = fill_page(t, 0);
 	t->swar = o->spaces;
 	t->ascii_inert = 1;
+	upper_only = 1;
+	for (i = 0; i < 128 && t->norm != NULL; i++) {
+		UChar u = (UChar)i, m[4];
+		int32_t len;
+
+		len = unorm2_normalize(t->norm, &u, 1, m, 4, &err);
+		icu_check(err, "normalisation");
+		if (len == 1 && m[0] < 0x80 && m[0] != u)
+			t->ascii_map[i] = (char)m[0];
+	}
 	for (i = 0; i < 128; i++) {
 		t->ascii[i] = p0[i];
 		if (i > ' ' && i < 0x7F && p0[i] != 0)
 			t->swar = 0;
 		if (p0[i] & F_NORM)
 			t->ascii_inert = 0;
+		if ((p0[i] & F_NORM) && !(i >= 'A' && i <= 'Z'))
+			upper_only = 0;
 	}
+	t->ascii_upper = !t->ascii_inert && upper_only;
 	buf_init(&t->a);
 	buf_init(&t->b);
 	buf_init(&t->c);
@@ -624,6 +652,25 @@ step_norm(struct normalise *t, const char *s, size_t n, struct buf *out)
 			p += k;
 			if (k == 1 && t->ascii_inert)
 				p = skip_ascii(p, end);
+			else if (k == 1 && t->ascii_upper)
+				p = skip_ascii_lower(p, end);
+			continue;
+		}
+		/*
+		 * An ASCII character that the form maps to another (NFKC_CF
+		 * lowercases), before another ASCII one, needs no ICU call.
+		 */
+		if (k == 1 && t->ascii_map[*p] != 0 &&
+		    (p + 1 == end || p[1] < 0x80)) {
+			if (!begun) {
+				buf_reset(out);
+				buf_grow(out, n);
+				begun = 1;
+			}
+			buf_add(out, run, (size_t)(p - run));
+			buf_addch(out, t->ascii_map[*p]);
+			changed = 1;
+			run = floor = ++p;
 			continue;
 		}
 		/*

@@ -64,6 +64,8 @@ struct normalise {
 	uint8_t			 mask;		/* flags that make text unclean */
 	int			 swar;		/* printable ASCII is clean */
 	int			 ascii_inert;	/* no ASCII is F_NORM */
+	int			 ascii_upper;	/* only A-Z are F_NORM */
+	char			 ascii_map[128]; /* what the form maps it to */
 	uint8_t			*page[0x1100];	/* lazily filled flags */
 	struct buf		 a, b, c;	/* step outputs */
 	UChar			*u16in, *u16out;	/* a segment in UTF-16 */

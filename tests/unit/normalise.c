@@ -150,6 +150,11 @@ main(void)
 	    "\xd8\xa7\xd9\x84\xd9\x84\xd9\x87 \xd8\xb9\xd9\x84\xd9\x8a\xd9\x87 "
 	    "\xd9\x88\xd8\xb3\xd9\x84\xd9\x85") == 0, "nfkc expands U+FDFA");
 	o = d;
+	o.form = NORM_NFKC_CF;
+	CHECK(strcmp(run(&o, "ABC dEF A\xcc\x8a \xc3\x84Z"),
+	    "abc def \xc3\xa5 \xc3\xa4z") == 0,
+	    "nfkc_cf: ascii fast path, and A + ring through ICU");
+	o = d;
 	o.casefold = 1;
 	CHECK(strcmp(run(&o, "Stra\xc3\x9f" "e \xce\x90"),
 	    "strasse \xce\x90") == 0, "casefold then nfc");
