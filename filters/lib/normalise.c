@@ -498,58 +498,73 @@ emoji_cluster(const unsigned char *s, size_t n)
 	return 0;
 }
 
+/*
+ * A grapheme cluster boundary is certain before s[i] when s[i - 1] is a
+ * LF, or s[i] is ASCII: of UAX #29's rules only CR x LF and Prepend x
+ * join anything to an ASCII character, and neither makes an emoji (a
+ * Prepend character before a keycap loses it to the keycap here).
+ */
+static inline int
+sure_boundary(const unsigned char *s, size_t i)
+{
+	return s[i - 1] == '\n' || (s[i] < 0x80 && s[i - 1] != '\r');
+}
+
+/*
+ * Step 4, --strip-emoji.  ICU's break iterator runs only over the stretches
+ * between sure boundaries that hold a possible emoji character.
+ */
 static int
 step_emoji(struct normalise *t, const char *s, size_t n, struct buf *out)
 {
-	const unsigned char *p = (const unsigned char *)s, *end = p + n;
+	const unsigned char *u = (const unsigned char *)s;
 	UErrorCode err = U_ZERO_ERROR;
 	UText *ut = NULL;
-	size_t k, off, chunk, run = 0;
+	size_t i = 0, k, ws, we, run = 0, done = 0;
 	int32_t a, b;
-	const char *nl;
-	int changed = 0, any = 0;
+	int changed = 0;
 
-	for (; p < end; p += k) {
-		k = *p < 0x80 ? 1 : utf8_valid_len(p, end);
-		if (*p >= 0x80 && (flags_of(t, utf8_decode(p, k)) & F_EMOJI)) {
-			any = 1;
-			break;
+	while (i < n) {
+		if (u[i] < 0x80) {
+			i = (size_t)(skip_ascii(u + i + 1, u + n) - u);
+			continue;
 		}
-	}
-	if (!any)
-		return 0;
-	/* Clusters never span a LF, so the text is handed over in pieces. */
-	for (off = 0; off < n; off += chunk) {
-		chunk = n - off;
-		if (chunk > ICU_CHUNK) {
-			nl = memchr(s + off + ICU_CHUNK, '\n',
-			    n - off - ICU_CHUNK);
-			chunk = nl != NULL ? (size_t)(nl - s - off) + 1 : n - off;
-			if (chunk > INT32_MAX)
-				die(EX_DATAERR, "a line of %zu bytes is too "
-				    "long for --strip-emoji", chunk);
+		k = utf8_valid_len(u + i, u + n);
+		if (!(flags_of(t, utf8_decode(u + i, k)) & F_EMOJI)) {
+			i += k;
+			continue;
 		}
-		ut = utext_openUTF8(ut, s + off, (int64_t)chunk, &err);
+		for (ws = i; ws > done && !sure_boundary(u, ws); ws--)
+			continue;
+		for (we = i + k; we < n && !sure_boundary(u, we); we++)
+			continue;
+		if (we - ws > INT32_MAX)
+			die(EX_DATAERR, "a paragraph of %zu bytes is too long "
+			    "for --strip-emoji", we - ws);
+		ut = utext_openUTF8(ut, s + ws, (int64_t)(we - ws), &err);
 		icu_check(err, "utext");
 		ubrk_setUText(t->brk, ut, &err);
 		icu_check(err, "break iterator");
 		for (a = ubrk_first(t->brk); (b = ubrk_next(t->brk)) !=
 		    UBRK_DONE; a = b) {
-			p = (const unsigned char *)s + off + a;
-			if (*p < 0x80 && b - a == 1)
-				continue;
-			if (!emoji_cluster(p, (size_t)(b - a)))
+			k = u[ws + (size_t)a] < 0x80 ? 1 :
+			    utf8_valid_len(u + ws + a, u + we);
+			if ((k == 1 && b - a == 1) || (k > 1 &&
+			    !(flags_of(t, utf8_decode(u + ws + a, k)) & F_EMOJI)) ||
+			    !emoji_cluster(u + ws + a, (size_t)(b - a)))
 				continue;
 			if (!changed) {
 				buf_reset(out);
 				buf_grow(out, n);
 				changed = 1;
 			}
-			buf_add(out, s + run, off + (size_t)a - run);
-			run = off + (size_t)b;
+			buf_add(out, s + run, ws + (size_t)a - run);
+			run = ws + (size_t)b;
 		}
+		i = done = we;
 	}
-	utext_close(ut);
+	if (ut != NULL)
+		utext_close(ut);
 	if (changed)
 		buf_add(out, s + run, n - run);
 	return changed;
