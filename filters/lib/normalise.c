@@ -1,0 +1,847 @@
+/* normalise: Unicode clean-up and ICU normalisation; see normalise.h. */
+#include <limits.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <unicode/ubrk.h>
+#include <unicode/ucasemap.h>
+#include <unicode/uchar.h>
+#include <unicode/unorm2.h>
+#include <unicode/ustring.h>
+#include <unicode/utext.h>
+
+#include "normalise.h"
+#include "utf8.h"
+#include "util.h"
+
+/* Per-code-point flags; each is set only when its step is on. */
+#define F_LINE		0x01	/* a line end other than LF */
+#define F_INVIS		0x02	/* invisible: removed */
+#define F_SPACE		0x04	/* a space other than U+0020: mapped */
+#define F_NORM		0x08	/* not an inert starter for the form */
+#define F_EMOJI		0x10	/* may be part of an emoji */
+#define F_FOLD		0x20	/* changed by case folding */
+#define F_SP		0x40	/* U+0020 (positional rules) */
+#define F_NL		0x80	/* LF (positional rules) */
+
+#define CHAR_FLAGS	(F_LINE | F_INVIS | F_SPACE)
+/* ICU takes int32_t lengths: text is handed to it in pieces this big. */
+#define ICU_CHUNK	(1 << 26)
+
+/* The free space of out as ICU's capacity type. */
+static int32_t
+room(const struct buf *out)
+{
+	size_t n = out->cap - out->len - 1;
+
+	return n > INT32_MAX ? INT32_MAX : (int32_t)n;
+}
+
+#define ONES	0x0101010101010101ULL
+#define HIGHS	0x8080808080808080ULL
+
+/* The high bit of each byte of w (all ASCII) that equals b. */
+static inline uint64_t
+bytes_eq(uint64_t w, unsigned char b)
+{
+	uint64_t x = w ^ (ONES * b);
+
+	return ~(((x & ~HIGHS) + ~HIGHS) | x) & HIGHS;
+}
+
+/* The high bit of each byte of w (all ASCII) below b (b <= 0x80). */
+static inline uint64_t
+bytes_lt(uint64_t w, unsigned char b)
+{
+	return ~(w + ONES * (unsigned char)(0x80 - b)) & HIGHS;
+}
+
+/* Skip whole words of printable ASCII, spaces and LFs. */
+static inline const unsigned char *
+skip_plain(const unsigned char *p, const unsigned char *end)
+{
+	uint64_t w;
+
+	while (end - p >= 8) {
+		memcpy(&w, p, 8);
+		if ((w & HIGHS) || (bytes_lt(w, 0x20) & ~bytes_eq(w, '\n')) ||
+		    bytes_eq(w, 0x7F))
+			break;
+		p += 8;
+	}
+	return p;
+}
+
+/* Skip whole words of ASCII. */
+static inline const unsigned char *
+skip_ascii(const unsigned char *p, const unsigned char *end)
+{
+	uint64_t w;
+
+	while (end - p >= 8) {
+		memcpy(&w, p, 8);
+		if (w & HIGHS)
+			break;
+		p += 8;
+	}
+	return p;
+}
+
+/* Skip whole words of ASCII without capital letters. */
+static inline const unsigned char *
+skip_ascii_lower(const unsigned char *p, const unsigned char *end)
+{
+	uint64_t w;
+
+	while (end - p >= 8) {
+		memcpy(&w, p, 8);
+		if ((w & HIGHS) || (bytes_lt(w, 'Z' + 1) & ~bytes_lt(w, 'A')))
+			break;
+		p += 8;
+	}
+	return p;
+}
+
+static const char replacement[] = "\xEF\xBF\xBD";
+
+const struct normalise_opts normalise_defaults = {
+	NORM_NFC, 1, 1, 1, 0, 0, 0
+};
+
+static const char *const form_names[] = {
+	"none", "nfc", "nfd", "nfkc", "nfkd", "nfkc_cf"
+};
+
+int
+normalise_form_parse(const char *s)
+{
+	size_t i;
+
+	for (i = 0; i < sizeof form_names / sizeof form_names[0]; i++)
+		if (strcmp(s, form_names[i]) == 0)
+			return (int)i;
+	return -1;
+}
+
+const char *
+normalise_form_name(enum normalise_form f)
+{
+	return form_names[f];
+}
+
+static void
+icu_check(UErrorCode err, const char *what)
+{
+	if (U_FAILURE(err))
+		die(EX_SOFTWARE, "icu: %s: %s", what, u_errorName(err));
+}
+
+/* The flags of one code point, from ICU's properties. */
+static uint8_t
+classify(const struct normalise *t, UChar32 c)
+{
+	const struct normalise_opts *o = &t->o;
+	UErrorCode err = U_ZERO_ERROR;
+	int8_t gc;
+	UChar u[2], f[8];
+	int32_t len = 0, flen;
+	uint8_t fl = 0;
+
+	if (c >= 0xD800 && c <= 0xDFFF)
+		return 0;
+	gc = (int8_t)u_charType(c);
+	U16_APPEND_UNSAFE(u, len, c);
+	if (o->lines && (c == '\r' || c == 0x85 || c == 0x2028 ||
+	    c == 0x2029))
+		fl |= F_LINE;
+	if (o->invisible) {
+		if (gc == U_CONTROL_CHAR && !(c >= '\t' && c <= '\r') &&
+		    c != 0x85)
+			fl |= F_INVIS;
+		if (gc == U_FORMAT_CHAR &&
+		    u_hasBinaryProperty(c, UCHAR_DEFAULT_IGNORABLE_CODE_POINT) &&
+		    c != 0x200C && c != 0x200D && !(c >= 0xE0020 && c <= 0xE007F))
+			fl |= F_INVIS;
+	}
+	if (o->spaces) {
+		if ((gc == U_SPACE_SEPARATOR && c != ' ') || c == '\t' ||
+		    c == '\v' || c == '\f')
+			fl |= F_SPACE;
+		if (c == ' ')
+			fl |= F_SP;
+		if (c == '\n')
+			fl |= F_NL;
+	}
+	if (t->norm != NULL) {
+		const UNormalizer2 *n = t->norm;
+
+		if (unorm2_quickCheck(n, u, len, &err) != UNORM_YES ||
+		    u_getCombiningClass(c) != 0 ||
+		    !unorm2_hasBoundaryBefore(n, c))
+			fl |= F_NORM;
+		icu_check(err, "quick check");
+	}
+	if (o->strip_emoji && c >= 0x80 &&
+	    (u_hasBinaryProperty(c, UCHAR_EMOJI) ||
+	    u_hasBinaryProperty(c, UCHAR_EMOJI_PRESENTATION) ||
+	    u_hasBinaryProperty(c, UCHAR_EXTENDED_PICTOGRAPHIC) ||
+	    u_hasBinaryProperty(c, UCHAR_REGIONAL_INDICATOR) ||
+	    c == 0xFE0F || c == 0x20E3))
+		fl |= F_EMOJI;
+	if (o->casefold) {
+		flen = u_strFoldCase(f, 8, u, len, U_FOLD_CASE_DEFAULT, &err);
+		icu_check(err, "case folding");
+		if (flen != len || memcmp(f, u, (size_t)len * sizeof *u) != 0)
+			fl |= F_FOLD;
+	}
+	return fl;
+}
+
+static uint8_t *
+fill_page(struct normalise *t, uint32_t pg)
+{
+	uint8_t *p = xmalloc(256);
+	uint32_t i;
+
+	for (i = 0; i < 256; i++)
+		p[i] = classify(t, (UChar32)(pg << 8 | i));
+	t->page[pg] = p;
+	return p;
+}
+
+static inline uint8_t
+flags_of(struct normalise *t, uint32_t c)
+{
+	uint8_t *p = t->page[c >> 8];
+
+	if (p == NULL)
+		p = fill_page(t, c >> 8);
+	return p[c & 0xFF];
+}
+
+void
+normalise_init(struct normalise *t, const struct normalise_opts *o)
+{
+	UErrorCode err = U_ZERO_ERROR;
+	uint8_t *p0;
+	int i, upper_only;
+
+	memset(t, 0, sizeof *t);
+	t->o = *o;
+	switch (o->form) {
+	case NORM_NONE: break;
+	case NORM_NFC: t->norm = unorm2_getNFCInstance(&err); break;
+	case NORM_NFD: t->norm = unorm2_getNFDInstance(&err); break;
+	case NORM_NFKC: t->norm = unorm2_getNFKCInstance(&err); break;
+	case NORM_NFKD: t->norm = unorm2_getNFKDInstance(&err); break;
+	case NORM_NFKC_CF:
+		t->norm = unorm2_getNFKCCasefoldInstance(&err);
+		break;
+	}
+	icu_check(err, "normaliser");
+	if (o->casefold) {
+		t->casemap = ucasemap_open("", U_FOLD_CASE_DEFAULT, &err);
+		icu_check(err, "case map");
+	}
+	if (o->strip_emoji) {
+		t->brk = ubrk_open(UBRK_CHARACTER, "", NULL, 0, &err);
+		icu_check(err, "break iterator");
+	}
+	t->mask = CHAR_FLAGS | F_NORM | F_EMOJI | F_FOLD;
+	p0 = fill_page(t, 0);
+	t->swar = o->spaces;
+	t->ascii_inert = 1;
+	upper_only = 1;
+	for (i = 0; i < 128 && t->norm != NULL; i++) {
+		UChar u = (UChar)i, m[4];
+		int32_t len;
+
+		len = unorm2_normalize(t->norm, &u, 1, m, 4, &err);
+		icu_check(err, "normalisation");
+		if (len == 1 && m[0] < 0x80 && m[0] != u)
+			t->ascii_map[i] = (char)m[0];
+	}
+	for (i = 0; i < 128; i++) {
+		t->ascii[i] = p0[i];
+		if (i > ' ' && i < 0x7F && p0[i] != 0)
+			t->swar = 0;
+		if (p0[i] & F_NORM)
+			t->ascii_inert = 0;
+		if ((p0[i] & F_NORM) && !(i >= 'A' && i <= 'Z'))
+			upper_only = 0;
+	}
+	t->ascii_upper = !t->ascii_inert && upper_only;
+	buf_init(&t->a);
+	buf_init(&t->b);
+	buf_init(&t->c);
+}
+
+void
+normalise_release(struct normalise *t)
+{
+	size_t i;
+
+	for (i = 0; i < sizeof t->page / sizeof t->page[0]; i++)
+		free(t->page[i]);
+	if (t->casemap != NULL)
+		ucasemap_close(t->casemap);
+	if (t->brk != NULL)
+		ubrk_close(t->brk);
+	free(t->u16in);
+	free(t->u16out);
+	buf_release(&t->a);
+	buf_release(&t->b);
+	buf_release(&t->c);
+	memset(t, 0, sizeof *t);
+}
+
+/*
+ * The flags of the character at p and its length in *k, valid UTF-8
+ * assumed; two-byte characters are decoded inline.
+ */
+static inline uint8_t
+flags_at(struct normalise *t, const unsigned char *p,
+    const unsigned char *end, size_t *k)
+{
+	if (*p < 0x80) {
+		*k = 1;
+		return t->ascii[*p];
+	}
+	if (*p < 0xE0) {
+		*k = 2;
+		return flags_of(t, (uint32_t)(*p & 0x1F) << 6 | (p[1] & 0x3F));
+	}
+	*k = utf8_valid_len(p, end);
+	return flags_of(t, utf8_decode(p, *k));
+}
+
+/* The length of the maximal subpart of an ill-formed sequence at p. */
+static size_t
+invalid_len(const unsigned char *p, const unsigned char *end)
+{
+	unsigned char c = p[0], lo = 0x80, hi = 0xBF;
+	size_t n, i;
+
+	if (c < 0xC2 || c > 0xF4)
+		return 1;
+	n = c < 0xE0 ? 2 : c < 0xF0 ? 3 : 4;
+	if (c == 0xE0)
+		lo = 0xA0;
+	else if (c == 0xED)
+		hi = 0x9F;
+	else if (c == 0xF0)
+		lo = 0x90;
+	else if (c == 0xF4)
+		hi = 0x8F;
+	if (end - p < 2 || p[1] < lo || p[1] > hi)
+		return 1;
+	for (i = 2; i < n && p + i < end && (p[i] & 0xC0) == 0x80; i++)
+		continue;
+	return i;
+}
+
+int
+normalise_is_clean(struct normalise *t, const char *s, size_t n)
+{
+	const unsigned char *p = (const unsigned char *)s, *end = p + n;
+	uint64_t w, ws;
+	uint8_t f, mask = t->mask;
+	size_t k;
+	int i, prev = 1;	/* the last byte was a space or LF */
+
+	while (p < end) {
+		/*
+		 * Eight ASCII bytes at a time: printable ones are clean
+		 * unless folded; spaces and LFs are checked for runs.
+		 */
+		while (t->swar && end - p >= 8) {
+			memcpy(&w, p, 8);
+			if ((w & HIGHS) || (bytes_lt(w, 0x21) &
+			    ~(ws = bytes_eq(w, ' ') | bytes_eq(w, '\n'))) ||
+			    bytes_eq(w, 0x7F))
+				break;
+			if (ws & ((ws << 8) | (uint64_t)prev << 7))
+				return 0;
+			prev = (int)(ws >> 63);
+			p += 8;
+		}
+		for (i = 0; i < 8 && p < end && *p < 0x80; i++) {
+			f = t->ascii[*p++];
+			if (f == 0) {
+				prev = 0;
+				continue;
+			}
+			if ((f & mask) || prev)
+				return 0;
+			prev = 1;
+		}
+		if (p == end || *p < 0x80)
+			continue;
+		/* A run of other characters; two-byte ones decoded inline. */
+		do {
+			if (*p < 0xE0 && *p >= 0xC2 && end - p >= 2 &&
+			    (p[1] & 0xC0) == 0x80) {
+				k = 2;
+				f = flags_of(t, (uint32_t)(*p & 0x1F) << 6 |
+				    (p[1] & 0x3F));
+			} else if ((k = utf8_valid_len(p, end)) == 0)
+				return 0;
+			else
+				f = flags_of(t, utf8_decode(p, k));
+			if (f & mask)
+				return 0;
+			p += k;
+		} while (p < end && *p >= 0x80);
+		prev = 0;
+	}
+	return !(prev && n > 0 && t->o.spaces);
+}
+
+/* Output goes to a buffer that holds neither input. */
+static struct buf *
+other_buf(struct normalise *t, const char *x, const char *y)
+{
+	if (t->a.data != x && t->a.data != y)
+		return &t->a;
+	if (t->b.data != x && t->b.data != y)
+		return &t->b;
+	return &t->c;
+}
+
+/*
+ * Steps 1 to 3.  Each step returns 0 when nothing changed (out untouched)
+ * or 1 with the result in out.
+ */
+static int
+step_chars(struct normalise *t, const char *s, size_t n, struct buf *out,
+    size_t *bad)
+{
+	const unsigned char *p = (const unsigned char *)s, *end = p + n,
+	    *run = p;
+	uint8_t f;
+	size_t k;
+	int changed = 0;
+
+	while (p < end) {
+		if (*p < 0x80) {
+			if ((f = t->ascii[*p] & CHAR_FLAGS) == 0) {
+				p = skip_plain(p + 1, end);
+				continue;
+			}
+			k = 1;
+		} else if (*p >= 0xC2 && *p < 0xE0 && end - p >= 2 &&
+		    (p[1] & 0xC0) == 0x80) {
+			k = 2;
+			if ((f = flags_of(t, (uint32_t)(*p & 0x1F) << 6 |
+			    (p[1] & 0x3F)) & CHAR_FLAGS) == 0) {
+				p += 2;
+				continue;
+			}
+		} else if ((k = utf8_valid_len(p, end)) == 0) {
+			if (t->o.strict) {
+				*bad = (size_t)(p - (const unsigned char *)s);
+				return -1;
+			}
+			f = 0;
+		} else if ((f = flags_of(t, utf8_decode(p, k)) &
+		    CHAR_FLAGS) == 0) {
+			p += k;
+			continue;
+		}
+		if (!changed) {
+			buf_reset(out);
+			buf_grow(out, n);
+			changed = 1;
+		}
+		buf_add(out, run, (size_t)(p - run));
+		if (k == 0) {
+			buf_add(out, replacement, 3);
+			t->replaced++;
+			p += invalid_len(p, end);
+		} else if (f & F_LINE) {
+			buf_addch(out, '\n');
+			if (*p == '\r' && p + 1 < end && p[1] == '\n')
+				p++;
+			p += k;
+		} else if (f & F_INVIS)
+			p += k;
+		else {
+			buf_addch(out, ' ');
+			p += k;
+		}
+		run = p;
+	}
+	if (changed)
+		buf_add(out, run, (size_t)(p - run));
+	return changed;
+}
+
+/* Whether the grapheme cluster s[0..n) is an emoji; see the man page. */
+static int
+emoji_cluster(const unsigned char *s, size_t n)
+{
+	const unsigned char *p = s, *end = s + n;
+	size_t k = utf8_valid_len(p, end);
+	UChar32 c = (UChar32)utf8_decode(p, k), d;
+
+	if (u_hasBinaryProperty(c, UCHAR_EMOJI_PRESENTATION) ||
+	    (c >= 0x10000 && u_hasBinaryProperty(c, UCHAR_EXTENDED_PICTOGRAPHIC)))
+		return 1;
+	if (!u_hasBinaryProperty(c, UCHAR_EMOJI))
+		return 0;
+	for (p += k; p < end; p += k) {
+		k = utf8_valid_len(p, end);
+		d = (UChar32)utf8_decode(p, k);
+		if (d == 0xFE0F || d == 0x20E3)
+			return 1;
+	}
+	return 0;
+}
+
+/*
+ * A grapheme cluster boundary is certain before s[i] when s[i - 1] is a
+ * LF, or s[i] is ASCII: of UAX #29's rules only CR x LF and Prepend x
+ * join anything to an ASCII character, and neither makes an emoji (a
+ * Prepend character before a keycap loses it to the keycap here).
+ */
+static inline int
+sure_boundary(const unsigned char *s, size_t i)
+{
+	return s[i - 1] == '\n' || (s[i] < 0x80 && s[i - 1] != '\r');
+}
+
+/*
+ * Step 4, --strip-emoji.  ICU's break iterator runs only over the stretches
+ * between sure boundaries that hold a possible emoji character.
+ */
+static int
+step_emoji(struct normalise *t, const char *s, size_t n, struct buf *out)
+{
+	const unsigned char *u = (const unsigned char *)s;
+	UErrorCode err = U_ZERO_ERROR;
+	UText *ut = NULL;
+	size_t i = 0, k, ws, we, run = 0, done = 0;
+	int32_t a, b;
+	int changed = 0;
+
+	while (i < n) {
+		if (u[i] < 0x80) {
+			i = (size_t)(skip_ascii(u + i + 1, u + n) - u);
+			continue;
+		}
+		k = utf8_valid_len(u + i, u + n);
+		if (!(flags_of(t, utf8_decode(u + i, k)) & F_EMOJI)) {
+			i += k;
+			continue;
+		}
+		for (ws = i; ws > done && !sure_boundary(u, ws); ws--)
+			continue;
+		for (we = i + k; we < n && !sure_boundary(u, we); we++)
+			continue;
+		if (we - ws > INT32_MAX)
+			die(EX_DATAERR, "a paragraph of %zu bytes is too long "
+			    "for --strip-emoji", we - ws);
+		ut = utext_openUTF8(ut, s + ws, (int64_t)(we - ws), &err);
+		icu_check(err, "utext");
+		ubrk_setUText(t->brk, ut, &err);
+		icu_check(err, "break iterator");
+		for (a = ubrk_first(t->brk); (b = ubrk_next(t->brk)) !=
+		    UBRK_DONE; a = b) {
+			k = u[ws + (size_t)a] < 0x80 ? 1 :
+			    utf8_valid_len(u + ws + a, u + we);
+			if ((k == 1 && b - a == 1) || (k > 1 &&
+			    !(flags_of(t, utf8_decode(u + ws + a, k)) & F_EMOJI)) ||
+			    !emoji_cluster(u + ws + a, (size_t)(b - a)))
+				continue;
+			if (!changed) {
+				buf_reset(out);
+				buf_grow(out, n);
+				changed = 1;
+			}
+			buf_add(out, s + run, ws + (size_t)a - run);
+			run = ws + (size_t)b;
+		}
+		i = done = we;
+	}
+	if (ut != NULL)
+		utext_close(ut);
+	if (changed)
+		buf_add(out, s + run, n - run);
+	return changed;
+}
+
+static int
+step_fold(struct normalise *t, const char *s, size_t n, struct buf *out)
+{
+	const unsigned char *p = (const unsigned char *)s, *end = p + n;
+	UErrorCode err;
+	size_t k, off, chunk;
+	int32_t len;
+
+	for (; p < end; p += k) {
+		k = *p < 0x80 ? 1 : utf8_valid_len(p, end);
+		if (flags_of(t, utf8_decode(p, k)) & F_FOLD)
+			break;
+	}
+	if (p == end)
+		return 0;
+	buf_reset(out);
+	for (off = 0; off < n; off += chunk) {
+		chunk = n - off;
+		if (chunk > ICU_CHUNK) {
+			chunk = ICU_CHUNK;
+			while ((s[off + chunk] & 0xC0) == 0x80)
+				chunk--;
+		}
+		for (;;) {
+			err = U_ZERO_ERROR;
+			buf_grow(out, chunk * 3 + 16);
+			len = ucasemap_utf8FoldCase(t->casemap,
+			    out->data + out->len,
+			    room(out), s + off,
+			    (int32_t)chunk, &err);
+			if (err != U_BUFFER_OVERFLOW_ERROR)
+				break;
+			buf_grow(out, (size_t)len + 1);
+		}
+		icu_check(err, "case folding");
+		buf_setlen(out, out->len + (size_t)len);
+	}
+	return 1;
+}
+
+static UChar *
+u16_reserve(UChar *p, size_t *cap, size_t n)
+{
+	if (n <= *cap)
+		return p;
+	if (n > INT32_MAX / 4)
+		die(EX_DATAERR, "a run of %zu combining characters is too "
+		    "long to normalise", n);
+	*cap = n + n / 2 + 64;
+	return xrealloc(p, *cap, sizeof *p);
+}
+
+/* Append the normalised form of the segment s[0..n) to out. */
+static void
+norm_segment(struct normalise *t, const char *s, size_t n, struct buf *out)
+{
+	UErrorCode err = U_ZERO_ERROR;
+	int32_t len16, olen16, len8;
+
+	t->u16in = u16_reserve(t->u16in, &t->u16incap, n);
+	t->u16out = u16_reserve(t->u16out, &t->u16outcap, n + 16);
+	u_strFromUTF8(t->u16in, (int32_t)t->u16incap, &len16, s, (int32_t)n,
+	    &err);
+	icu_check(err, "utf-8 to utf-16");
+	for (;;) {
+		olen16 = unorm2_normalize(t->norm, t->u16in, len16,
+		    t->u16out, (int32_t)t->u16outcap, &err);
+		if (err != U_BUFFER_OVERFLOW_ERROR)
+			break;
+		err = U_ZERO_ERROR;
+		t->u16out = u16_reserve(t->u16out, &t->u16outcap,
+		    (size_t)olen16);
+	}
+	icu_check(err, "normalisation");
+	buf_grow(out, (size_t)olen16 * 3);
+	u_strToUTF8(out->data + out->len, room(out),
+	    &len8, t->u16out, olen16, &err);
+	icu_check(err, "utf-16 to utf-8");
+	buf_setlen(out, out->len + (size_t)len8);
+}
+
+
+static int
+step_norm(struct normalise *t, const char *s, size_t n, struct buf *out)
+{
+	const unsigned char *base = (const unsigned char *)s, *p = base,
+	    *end = p + n, *floor = p, *run = p, *start, *q;
+	size_t k, before;
+	int changed = 0, begun = 0;
+
+	if (t->norm == NULL)
+		return 0;
+	while (p < end) {
+		if (!(flags_at(t, p, end, &k) & F_NORM)) {
+			p += k;
+			if (k == 1 && t->ascii_inert)
+				p = skip_ascii(p, end);
+			else if (k == 1 && t->ascii_upper)
+				p = skip_ascii_lower(p, end);
+			continue;
+		}
+		/*
+		 * An ASCII character that the form maps to another (NFKC_CF
+		 * lowercases), before another ASCII one, needs no ICU call.
+		 */
+		if (k == 1 && t->ascii_map[*p] != 0 &&
+		    (p + 1 == end || p[1] < 0x80)) {
+			if (!begun) {
+				buf_reset(out);
+				buf_grow(out, n);
+				begun = 1;
+			}
+			buf_add(out, run, (size_t)(p - run));
+			buf_addch(out, t->ascii_map[*p]);
+			changed = 1;
+			run = floor = ++p;
+			continue;
+		}
+		/*
+		 * The previous character is an inert starter: normalisation
+		 * cannot reach across the boundary before it.
+		 */
+		start = p;
+		if (p > floor)
+			for (start = p - 1; start > floor &&
+			    (*start & 0xC0) == 0x80; start--)
+				continue;
+		for (q = p + k; q < end; q += k)
+			if (!(flags_at(t, q, end, &k) & F_NORM))
+				break;
+		if (!begun) {
+			buf_reset(out);
+			buf_grow(out, n);
+			begun = 1;
+		}
+		buf_add(out, run, (size_t)(start - run));
+		before = out->len;
+		norm_segment(t, (const char *)start, (size_t)(q - start), out);
+		if (out->len - before != (size_t)(q - start) ||
+		    memcmp(out->data + before, start, (size_t)(q - start)) != 0)
+			changed = 1;
+		run = floor = p = q;
+	}
+	if (!changed)
+		return 0;
+	buf_add(out, run, (size_t)(end - run));
+	return 1;
+}
+
+/*
+ * Step 7: collapse spaces, trim paragraphs, drop empty ones.  The result
+ * is the text less some of its spaces and LFs: of each run of them
+ * between two other characters one byte stays (a LF if the run has one,
+ * else a space); runs at the start or the end go.  Only runs longer than
+ * one byte, or at an end, need work: words without one are skipped eight
+ * bytes at a time.
+ */
+#define IS_WS(c)	((c) == ' ' || (c) == '\n')
+
+static int
+step_spaces(const char *s, size_t n, struct buf *out)
+{
+	const char *p = s, *end = s + n, *run = s, *a, *b;
+	uint64_t w, m;
+	int prev = 1, changed = 0;
+
+	for (;;) {
+		while (end - p >= 8) {
+			memcpy(&w, p, 8);
+			m = bytes_eq(w, ' ') | bytes_eq(w, '\n');
+			if (m & ((m << 8) | (uint64_t)prev << 7))
+				break;
+			prev = (int)(m >> 63);
+			p += 8;
+		}
+		if (p == end)
+			break;
+		if (!IS_WS(*p) || !prev) {
+			prev = IS_WS(*p);
+			p++;
+			continue;
+		}
+		/* A run to change: from a (after the last character) to b. */
+		for (a = p; a > run && IS_WS(a[-1]); a--)
+			continue;
+		for (b = p; b < end && IS_WS(*b); b++)
+			continue;
+		if (!changed) {
+			buf_reset(out);
+			buf_grow(out, n);
+			changed = 1;
+		}
+		buf_add(out, run, (size_t)(a - run));
+		if (a != s && b != end)
+			buf_addch(out, memchr(a, '\n', (size_t)(b - a)) != NULL ?
+			    '\n' : ' ');
+		run = p = b;
+		prev = 0;
+	}
+	if (n > 0 && prev && run < end) {
+		/* One space or LF at the end. */
+		if (!changed) {
+			buf_reset(out);
+			buf_grow(out, n);
+			changed = 1;
+		}
+		buf_add(out, run, (size_t)(end - 1 - run));
+		run = end;
+	}
+	if (changed)
+		buf_add(out, run, (size_t)(end - run));
+	return changed;
+}
+
+/* Run step fn on *cur, moving *cur to its output if it changed. */
+#define STEP(call, outbuf) do {						\
+	struct buf *ob_ = (outbuf);					\
+	if ((call) == 1) {						\
+		cur = ob_->data;					\
+		curn = ob_->len;					\
+		changed = 1;						\
+	}								\
+} while (0)
+
+int
+normalise_text(struct normalise *t, const char *s, size_t n,
+    const char **outp, size_t *outn, size_t *bad)
+{
+	const char *cur = s, *prev;
+	size_t curn = n, prevn;
+	struct buf *o;
+	int changed = 0, r, i;
+
+	*outp = s;
+	*outn = n;
+	if (normalise_is_clean(t, s, n))
+		return 0;
+	o = other_buf(t, cur, NULL);
+	if ((r = step_chars(t, cur, curn, o, bad)) < 0)
+		return -1;
+	STEP(r, o);
+	if (t->o.strip_emoji) {
+		o = other_buf(t, cur, NULL);
+		STEP(step_emoji(t, cur, curn, o), o);
+	}
+	if (t->o.casefold) {
+		/*
+		 * Normalising can undo folding (U+0390 folds to three
+		 * characters that NFC composes again): fold and normalise
+		 * until nothing changes, which takes at most a few rounds.
+		 */
+		for (i = 0; i < 4; i++) {
+			prev = cur;
+			prevn = curn;
+			o = other_buf(t, cur, NULL);
+			STEP(step_fold(t, cur, curn, o), o);
+			o = other_buf(t, cur, prev);
+			STEP(step_norm(t, cur, curn, o), o);
+			if (curn == prevn && memcmp(cur, prev, curn) == 0)
+				break;
+		}
+	} else {
+		o = other_buf(t, cur, NULL);
+		STEP(step_norm(t, cur, curn, o), o);
+	}
+	if (t->o.spaces) {
+		o = other_buf(t, cur, NULL);
+		STEP(step_spaces(cur, curn, o), o);
+	}
+	if (!changed || (curn == n && memcmp(cur, s, n) == 0))
+		return 0;
+	*outp = cur;
+	*outn = curn;
+	return 1;
+}

@@ -1,0 +1,1 @@
+normalise-unicode --rejects rej.jsonl; echo "exit $?"; cat rej.jsonl

@@ -1,0 +1,1 @@
+normalise-unicode -q --rejects rej.jsonl; echo "exit $?"; cat rej.jsonl

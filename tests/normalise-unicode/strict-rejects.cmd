@@ -1,0 +1,1 @@
+normalise-unicode --strict --rejects rej.jsonl && cat rej.jsonl

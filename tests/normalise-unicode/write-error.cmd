@@ -1,0 +1,1 @@
+normalise-unicode "$TOP/samples/channel.split-posts.jsonl" >/dev/full

@@ -1,0 +1,279 @@
+/* Unit tests for filters/lib/normalise.c. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "normalise.h"
+#include "utf8.h"
+#include "unit.h"
+
+/* Clean s with opts; the result (NUL-terminated copy) in a static buffer. */
+static struct buf result = BUF_INIT;
+static int rc;
+static size_t bad;
+static uint64_t replaced;
+
+static const char *
+run_n(const struct normalise_opts *o, const char *s, size_t n)
+{
+	struct normalise t;
+	const char *out;
+	size_t outn;
+
+	normalise_init(&t, o);
+	rc = normalise_text(&t, s, n, &out, &outn, &bad);
+	buf_reset(&result);
+	if (rc >= 0)
+		buf_add(&result, out, outn);
+	replaced = t.replaced;
+	normalise_release(&t);
+	return result.data;
+}
+
+static const char *
+run(const struct normalise_opts *o, const char *s)
+{
+	return run_n(o, s, strlen(s));
+}
+
+static int
+idempotent(const struct normalise_opts *o, const char *s, size_t n)
+{
+	struct normalise t;
+	const char *out, *again;
+	size_t outn, againn;
+	char *copy;
+	int ok;
+
+	normalise_init(&t, o);
+	if (normalise_text(&t, s, n, &out, &outn, &bad) < 0) {
+		normalise_release(&t);
+		return 1;
+	}
+	copy = malloc(outn + 1);
+	memcpy(copy, out, outn);
+	/* 0: nothing changed (is_clean may be cautious, normalise_text not). */
+	ok = utf8_check(copy, outn) == outn &&
+	    normalise_text(&t, copy, outn, &again, &againn, &bad) == 0;
+	free(copy);
+	normalise_release(&t);
+	return ok;
+}
+
+/* The space rules the obvious way: split, collapse, trim, drop, join. */
+static void
+spaces_reference(const char *s, size_t n, struct buf *out)
+{
+	size_t i = 0, j, start;
+	int any = 0, sp;
+
+	buf_reset(out);
+	while (i <= n) {
+		for (j = i; j < n && s[j] != '\n'; j++)
+			continue;
+		start = out->len;
+		if (any)
+			buf_addch(out, '\n');
+		sp = 0;
+		for (; i < j; i++) {
+			if (s[i] == ' ') {
+				sp = 1;
+				continue;
+			}
+			if (sp && out->len > start + (any ? 1 : 0))
+				buf_addch(out, ' ');
+			sp = 0;
+			buf_addch(out, s[i]);
+		}
+		if (out->len == start + (any ? 1 : 0))
+			buf_setlen(out, start);
+		else
+			any = 1;
+		i = j + 1;
+	}
+}
+
+int
+main(void)
+{
+	struct normalise_opts d = normalise_defaults, o;
+	static const char *samples[] = {
+		"  a\xc2\xa0\xc2\xa0" "b  \n\n c\t\r\n",
+		"cafe\xcc\x81 \xe2\x80\x8b x",
+		"e\xc2\xad\xcc\x81",
+		"\xc2\xa8 x\xc2\xa8",
+		"\xf0\x9f\x91\xa8\xe2\x80\x8d\xf0\x9f\x91\xa9 \xe1\x84\x80\xf0\x9f\x98\x80\xe1\x85\xa1",
+		"Stra\xc3\x9f" "e \xce\x90 \xc4\xb0 \xe1\xbe\x80 \xce\xb1\xcd\x85\xcc\x93",
+		"\xff\xfe \xed\xa0\x80 \xc0\xaf \xf4\x90\x80\x80",
+		"\xef\xb7\xba \xe3\x80\x80 \xe2\x80\xa8x\xc2\x85",
+		"1\xef\xb8\x8f\xe2\x83\xa3 \xc2\xa9 #",
+	};
+	enum normalise_form forms[] = { NORM_NONE, NORM_NFC, NORM_NFD,
+	    NORM_NFKC, NORM_NFKD, NORM_NFKC_CF };
+	char s[64], *big;
+	size_t i, j, f, n;
+
+	CHECK(normalise_form_parse("nfkc_cf") == NORM_NFKC_CF, "form parse");
+	CHECK(normalise_form_parse("NFC") == -1, "form parse is exact");
+	CHECK(strcmp(normalise_form_name(NORM_NFD), "nfd") == 0, "form name");
+
+	/* Clean text comes back as it is, not copied. */
+	{
+		struct normalise t;
+		const char *in = "clean text\nsecond line", *out;
+		size_t outn;
+
+		normalise_init(&t, &d);
+		CHECK(normalise_text(&t, in, strlen(in), &out, &outn, &bad) == 0 &&
+		    out == in && outn == strlen(in), "clean text is not copied");
+		normalise_release(&t);
+	}
+	CHECK(strcmp(run(&d, ""), "") == 0 && rc == 0, "empty text");
+	CHECK(strcmp(run(&d, "Cafe\xcc\x81"), "Caf\xc3\xa9") == 0 && rc == 1,
+	    "nfd accent composed");
+	CHECK(strcmp(run(&d, "e\xc2\xad\xcc\x81"), "\xc3\xa9") == 0,
+	    "soft hyphen removed before normalising");
+	CHECK(strcmp(run(&d, "\xe1\x84\x80\xe1\x85\xa1"), "\xea\xb0\x80") == 0,
+	    "hangul jamo composed");
+	CHECK(strcmp(run(&d, "a\r\nb\rc\xc2\x85" "d\xe2\x80\xa8" "e\xe2\x80\xa9" "f"),
+	    "a\nb\nc\nd\ne\nf") == 0, "line ends");
+	CHECK(strcmp(run(&d, " \n a \t b \n\n"), "a b") == 0, "spaces");
+	CHECK(strcmp(run(&d, "a\xe2\x80\x8d" "b\xe2\x80\x8c" "c\xef\xb8\x8f"),
+	    "a\xe2\x80\x8d" "b\xe2\x80\x8c" "c\xef\xb8\x8f") == 0 && rc == 0,
+	    "zwj, zwnj and variation selectors kept");
+	CHECK(strcmp(run(&d, "a\x01" "b\x7f" "c\xef\xbb\xbf" "d\xe2\x81\xa0"),
+	    "abcd") == 0, "controls and format characters removed");
+	o = d;
+	o.form = NORM_NFKC;
+	CHECK(strcmp(run(&o, "\xc2\xa8x x\xc2\xa8"), "\xcc\x88x x \xcc\x88") == 0,
+	    "nfkc spaces trimmed after normalising");
+	CHECK(strcmp(run(&o, "\xef\xb7\xba"), "\xd8\xb5\xd9\x84\xd9\x89 "
+	    "\xd8\xa7\xd9\x84\xd9\x84\xd9\x87 \xd8\xb9\xd9\x84\xd9\x8a\xd9\x87 "
+	    "\xd9\x88\xd8\xb3\xd9\x84\xd9\x85") == 0, "nfkc expands U+FDFA");
+	o = d;
+	o.form = NORM_NFKC_CF;
+	CHECK(strcmp(run(&o, "ABC dEF A\xcc\x8a \xc3\x84Z"),
+	    "abc def \xc3\xa5 \xc3\xa4z") == 0,
+	    "nfkc_cf: ascii fast path, and A + ring through ICU");
+	o = d;
+	o.casefold = 1;
+	CHECK(strcmp(run(&o, "Stra\xc3\x9f" "e \xce\x90"),
+	    "strasse \xce\x90") == 0, "casefold then nfc");
+	o = d;
+	o.strip_emoji = 1;
+	CHECK(strcmp(run(&o, "\xf0\x9f\x87\xb7\xf0\x9f\x87\xba a 1\xef\xb8\x8f"
+	    "\xe2\x83\xa3 b \xc2\xa9 1 #"), "a b \xc2\xa9 1 #") == 0,
+	    "strip emoji: flag, keycap; not (c), digits");
+	CHECK(strcmp(run(&o, "\xe1\x84\x80\xf0\x9f\x98\x80\xe1\x85\xa1"),
+	    "\xea\xb0\x80") == 0, "strip emoji before normalising");
+
+	/* Invalid UTF-8: one U+FFFD per maximal subpart. */
+	CHECK(strcmp(run(&d, "a\xff" "b"), "a\xef\xbf\xbd" "b") == 0 &&
+	    replaced == 1, "invalid byte");
+	CHECK(strcmp(run(&d, "\xed\xa0\x80"), "\xef\xbf\xbd\xef\xbf\xbd"
+	    "\xef\xbf\xbd") == 0 && replaced == 3, "surrogate: three");
+	CHECK(strcmp(run(&d, "\xf0\x9f\x98x"), "\xef\xbf\xbdx") == 0 &&
+	    replaced == 1, "truncated sequence: one");
+	CHECK(strcmp(run(&d, "\xc0\xaf"), "\xef\xbf\xbd\xef\xbf\xbd") == 0 &&
+	    replaced == 2, "overlong: two");
+	o = d;
+	o.strict = 1;
+	CHECK(run(&o, "ab\xe2\x82") && rc == -1 && bad == 2,
+	    "strict: offset of the first bad byte");
+	/* Every position of every length of a multibyte sequence. */
+	for (n = 2; n <= 4; n++) {
+		static const char *seq[] = { NULL, NULL, "\xc3\xa9",
+		    "\xe2\x82\xac", "\xf0\x9f\x98\x80" };
+		int allok = 1;
+
+		for (i = 0; i < n; i++) {
+			/* Cut after i bytes, or a bad byte at i. */
+			snprintf(s, sizeof s, "x%.*sy", (int)i, seq[n]);
+			run(&d, s);
+			if (i > 0 && (replaced != 1 || strcmp(result.data + 1 +
+			    0, "\xef\xbf\xbdy") != 0))
+				allok = 0;
+			memcpy(s, "x", 1);
+			memcpy(s + 1, seq[n], n);
+			s[1 + i] = (char)0xFF;
+			s[1 + n] = 'y';
+			s[2 + n] = '\0';
+			run(&d, s);
+			if (utf8_check(result.data, result.len) != result.len ||
+			    replaced < 1 || result.data[result.len - 1] != 'y')
+				allok = 0;
+			o = d;
+			o.strict = 1;
+			if (run(&o, s) != NULL && (rc != -1 || bad > 1 + i))
+				allok = 0;
+		}
+		CHECK(allok, "invalid byte at every position of a %zu-byte "
+		    "sequence", n);
+	}
+
+	/* A combining run longer than any ICU buffer. */
+	n = 1 + 2 * 100000;
+	big = malloc(n + 1);
+	big[0] = 'a';
+	for (i = 0; i < 100000; i++)
+		memcpy(big + 1 + 2 * i, "\xcc\x81", 2);
+	big[n] = '\0';
+	run(&d, big);
+	CHECK(result.len == n - 1 && memcmp(result.data, "\xc3\xa1", 2) == 0 &&
+	    memcmp(result.data + 2, big + 3, n - 3) == 0,
+	    "100000 combining marks: first composed, rest kept");
+	free(big);
+
+	/* The space step against the obvious implementation. */
+	{
+		struct buf ref = BUF_INIT;
+		char r[48];
+		int allok = 1;
+		unsigned seed = 1;
+
+		o = d;
+		o.form = NORM_NONE;
+		o.lines = o.invisible = 0;
+		for (i = 0; i < 50000; i++) {
+			n = (seed = seed * 1103515245 + 12345) >> 16 & 31;
+			for (j = 0; j < n; j++) {
+				seed = seed * 1103515245 + 12345;
+				r[j] = " \nab"[(seed >> 16) % 4];
+			}
+			run_n(&o, r, n);
+			spaces_reference(r, n, &ref);
+			if (result.len != ref.len ||
+			    memcmp(result.data, ref.data, ref.len) != 0) {
+				allok = 0;
+				printf("# spaces: '%.*s'\n", (int)n, r);
+				break;
+			}
+		}
+		CHECK(allok, "space clean-up matches the reference on "
+		    "random text");
+		buf_release(&ref);
+	}
+
+	/* Idempotence on every sample, every form, with every option. */
+	for (f = 0; f < sizeof forms / sizeof forms[0]; f++) {
+		int allok = 1;
+
+		for (j = 0; j < 16; j++) {
+			o = d;
+			o.form = forms[f];
+			o.spaces = !(j & 1);
+			o.invisible = !(j & 2);
+			o.strip_emoji = (j & 4) != 0;
+			o.casefold = (j & 8) != 0;
+			for (i = 0; i < sizeof samples / sizeof samples[0]; i++)
+				if (!idempotent(&o, samples[i],
+				    strlen(samples[i]))) {
+					allok = 0;
+					printf("# sample %zu options %zu\n", i, j);
+				}
+		}
+		CHECK(allok, "idempotent: form %s, all options",
+		    normalise_form_name(forms[f]));
+	}
+	buf_release(&result);
+	return unit_status();
+}
