@@ -190,6 +190,20 @@ explain(struct out *o, const struct dedupe *d, int64_t id)
 	out_flush(o);
 }
 
+/* Whether the JSON string body s[0..n) has no escapes but \n. */
+static int
+only_newline_escapes(const char *s, size_t n)
+{
+	const char *p = s, *end = s + n;
+
+	while ((p = memchr(p, '\\', (size_t)(end - p))) != NULL) {
+		if (p + 1 == end || p[1] != 'n')
+			return 0;
+		p += 2;
+	}
+	return 1;
+}
+
 static const char *
 key_name(enum dedupe_key k)
 {
@@ -383,7 +397,7 @@ main(int argc, char *argv[])
 	struct rusage ru;
 	int64_t id;
 	int c, status = 0, drop_empty = 0, do_explain = 0, state_ro = 0;
-	int partitioned = 0, final;
+	int partitioned = 0, final, json_nl;
 
 	prog_init("dedupe-paragraphs");
 	while ((c = getopt_long(argc, argv, "f:ho:qv", longopts, NULL)) != -1)
@@ -489,13 +503,17 @@ main(int argc, char *argv[])
 			}
 		} else
 			pt.nremoved = pt.done = 0;
-		if (record_string(&r, ft, &s, &n) != 0) {
+		s = ft->val + 1;
+		n = ft->vallen - 2;
+		json_nl = ft->val_escaped && only_newline_escapes(s, n);
+		if (ft->val_escaped && !json_nl &&
+		    record_string(&r, ft, &s, &n) != 0) {
 			recin_reject(&in, "'%s' holds an escaped lone surrogate",
 			    field);
 			continue;
 		}
 		id = record_id(&r);
-		nrem = dedupe_text(&d, s, n, id);
+		nrem = dedupe_text(&d, s, n, json_nl, id);
 		np = d.npara;
 		if (do_explain && nrem > 0)
 			explain(&errout, &d, id);
@@ -535,13 +553,19 @@ main(int argc, char *argv[])
 		}
 		if (nrem > 0) {
 			buf_reset(&text);
-			dedupe_join(s, d.para, np, removed, &text);
-			if (text.len == 0 && drop_empty) {
+			buf_reset(&val);
+			if (json_nl) {
+				buf_addch(&val, '"');
+				dedupe_join(s, d.para, np, removed, 1, &val);
+				buf_addch(&val, '"');
+			} else {
+				dedupe_join(s, d.para, np, removed, 0, &text);
+				json_add_string(&val, text.data, text.len);
+			}
+			if (val.len == 2 && drop_empty) {
 				dropped++;
 				continue;
 			}
-			buf_reset(&val);
-			json_add_string(&val, text.data, text.len);
 		}
 		if (fa != NULL)
 			bytes_out += write_without(&out, &r, ft, nrem > 0 ?

@@ -183,6 +183,28 @@ para_key(struct para_fold *f, const char *s, size_t n, struct buf *out)
 	o = segout = out->len;
 	d = (unsigned char *)out->data;
 	while (p < end) {
+		/* Eight ASCII bytes at a time: the common case. */
+		while (end - p >= 8) {
+			uint64_t w;
+			int k;
+
+			memcpy(&w, p, 8);
+			if (w & 0x8080808080808080u)
+				break;
+			for (k = 0; k < 7; k++) {
+				c = ascii_fold[p[k]];
+				d[o] = c;
+				o += c != 0;
+			}
+			seg = p + 7;
+			segout = o;
+			c = ascii_fold[p[7]];
+			d[o] = c;
+			o += c != 0;
+			p += 8;
+		}
+		if (p == end)
+			break;
 		if (*p < 0x80) {
 			seg = p;
 			segout = o;
@@ -484,7 +506,8 @@ count_chars(const char *p, size_t n)
 }
 
 size_t
-dedupe_text(struct dedupe *d, const char *text, size_t n, int64_t id)
+dedupe_text(struct dedupe *d, const char *text, size_t n, int json_nl,
+    int64_t id)
 {
 	const char *p = text, *end = text + n, *nl, *kbase, *tk, *s;
 	struct fpset *set;
@@ -503,12 +526,12 @@ dedupe_text(struct dedupe *d, const char *text, size_t n, int64_t id)
 			    sizeof *d->para);
 		}
 		pa = &d->para[d->npara++];
-		nl = memchr(p, '\n', (size_t)(end - p));
+		nl = memchr(p, json_nl ? '\\' : '\n', (size_t)(end - p));
 		pa->off = (size_t)(p - text);
 		pa->len = (size_t)((nl != NULL ? nl : end) - p);
 		if (nl == NULL)
 			break;
-		p = nl + 1;
+		p = nl + 1 + (json_nl != 0);
 	}
 	if (d->o.scope == DEDUPE_RECORD) {
 		set = &d->rec;
@@ -588,7 +611,7 @@ dedupe_text(struct dedupe *d, const char *text, size_t n, int64_t id)
 
 void
 dedupe_join(const char *text, const struct para *pa, size_t npara,
-    const unsigned char *removed, struct buf *out)
+    const unsigned char *removed, int json_nl, struct buf *out)
 {
 	size_t i;
 	int first = 1;
@@ -596,7 +619,9 @@ dedupe_join(const char *text, const struct para *pa, size_t npara,
 	for (i = 0; i < npara; i++) {
 		if (removed[i])
 			continue;
-		if (!first)
+		if (!first && json_nl)
+			buf_add(out, "\\n", 2);
+		else if (!first)
 			buf_addch(out, '\n');
 		first = 0;
 		buf_add(out, text + pa[i].off, pa[i].len);

@@ -145,12 +145,15 @@ void	dedupe_init(struct dedupe *, const struct dedupe_opts *);
 void	dedupe_release(struct dedupe *);
 /*
  * Decide the fate of every paragraph of text[0..n); the paragraphs land
- * in d->para[0..d->npara).  Returns the number removed.
+ * in d->para[0..d->npara).  Returns the number removed.  json_nl: text is
+ * the body of a JSON string whose only escapes are \n, which separate the
+ * paragraphs (so each paragraph's bytes are its decoded bytes).
  */
-size_t	dedupe_text(struct dedupe *, const char *text, size_t n, int64_t id);
-/* Append the kept paragraphs, joined by '\n' (removed: flags per para). */
+size_t	dedupe_text(struct dedupe *, const char *text, size_t n, int json_nl,
+	    int64_t id);
+/* Append the paragraphs not flagged in removed[], joined by LF (or \n). */
 void	dedupe_join(const char *text, const struct para *, size_t npara,
-	    const unsigned char *removed, struct buf *out);
+	    const unsigned char *removed, int json_nl, struct buf *out);
 
 /*
  * State files: a 64-byte header (magic, format version, folding version,

@@ -197,7 +197,7 @@ main(void)
 		const char *t = "Head\nBody one.\nBody two is long\n\n"
 		    "body ONE\nBody two\xe2\x80\xa6\n\nx...";
 
-		CHECK(dedupe_text(&d, t, strlen(t), 1) == 2 &&
+		CHECK(dedupe_text(&d, t, strlen(t), 0, 1) == 2 &&
 		    d.npara == 8 && d.para[4].fate == PARA_REPEAT &&
 		    d.para[4].first.para == 2 &&
 		    d.para[5].fate == PARA_TRUNCATED &&
@@ -205,7 +205,7 @@ main(void)
 		    d.para[6].fate == PARA_KEPT && d.para[7].fate == PARA_KEPT,
 		    "record: repeat, truncated copy, empty lines kept, "
 		    "no false prefix");
-		CHECK(dedupe_text(&d, t, strlen(t), 2) == 2,
+		CHECK(dedupe_text(&d, t, strlen(t), 0, 2) == 2,
 		    "record: the next record starts afresh");
 	}
 	dedupe_release(&d);
@@ -215,7 +215,7 @@ main(void)
 	{
 		const char *t = "abc\nabc\nAbcdef\nabcdef\nabcdef\nAbc...";
 
-		CHECK(dedupe_text(&d, t, strlen(t), 1) == 2 &&
+		CHECK(dedupe_text(&d, t, strlen(t), 0, 1) == 2 &&
 		    d.para[1].fate == PARA_KEPT &&
 		    d.para[3].fate == PARA_KEPT &&
 		    d.para[4].fate == PARA_REPEAT &&
