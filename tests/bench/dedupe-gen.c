@@ -168,7 +168,7 @@ repeats(unsigned long long n, FILE *plain)
 			buf_printf(&p, " #%llu", fresh++);
 		} else {
 			/* Repeat an earlier paragraph, or its other case. */
-			unsigned long long k = rnd() % fresh;
+			unsigned long long k = rnd() % (fresh / 16 + 1);
 
 			if (rnd() % 8 == 0)
 				buf_printf(&p, "Variant #%llu", k);
