@@ -729,14 +729,6 @@ dedupe_state_load(struct dedupe *d, const char *path)
 		die(EX_DATAERR, "state '%s': written with --key %s, this run "
 		    "uses --key %s", path, kind == DEDUPE_EXACT ? "exact" :
 		    "folded", d->o.key == DEDUPE_EXACT ? "exact" : "folded");
-	unicode_version(uv);
-	if (kind == DEDUPE_FOLDED && (get_le32(h + 12) != DEDUPE_FOLD_VERSION ||
-	    memcmp(h + 16, uv, 4) != 0))
-		die(EX_DATAERR, "state '%s': written with folding version %u "
-		    "(Unicode %u.%u.%u), this is folding version %d (Unicode "
-		    "%u.%u.%u); rebuild the state", path, get_le32(h + 12),
-		    h[16], h[17], h[18], DEDUPE_FOLD_VERSION, uv[0], uv[1],
-		    uv[2]);
 	pk = get_le32(h + 24);
 	pn = get_le32(h + 28);
 	if (pn == 0 || pk >= pn)
@@ -745,6 +737,14 @@ dedupe_state_load(struct dedupe *d, const char *path)
 	if (pn > 1 && (pk != d->o.part_k || pn != d->o.part_n))
 		die(EX_DATAERR, "state '%s': holds partition %u/%u, this run is "
 		    "partition %u/%u", path, pk, pn, d->o.part_k, d->o.part_n);
+	unicode_version(uv);
+	if (kind == DEDUPE_FOLDED && (get_le32(h + 12) != DEDUPE_FOLD_VERSION ||
+	    memcmp(h + 16, uv, 4) != 0))
+		die(EX_DATAERR, "state '%s': written with folding version %u "
+		    "(Unicode %u.%u.%u), this is folding version %d (Unicode "
+		    "%u.%u.%u); rebuild the state", path, get_le32(h + 12),
+		    h[16], h[17], h[18], DEDUPE_FOLD_VERSION, uv[0], uv[1],
+		    uv[2]);
 	count = get_le64(h + 32);
 	if (count > ((uint64_t)INT64_MAX - DEDUPE_STATE_HEADER) / 16 ||
 	    (uint64_t)st.st_size != DEDUPE_STATE_HEADER + count * 16)
