@@ -134,6 +134,11 @@ corpus(unsigned long long bytes)
 			paragraph(&pool[k]);
 		}
 	}
+	for (i = 0; i < N(pool); i++)
+		buf_release(&pool[i]);
+	for (i = 0; i < N(para); i++)
+		buf_release(&para[i]);
+	buf_release(&rec);
 }
 
 static void
