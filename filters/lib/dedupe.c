@@ -20,16 +20,20 @@
 
 /*
  * A code point's entry: E_DONE once computed; E_BB when it has a
- * normalisation boundary before it and its folded form is cached, as
- * E_LEN(e) bytes at arena offset E_OFF(e).  Without E_BB the code point
- * goes to the slow path with the segment it belongs to.
+ * normalisation boundary before it and its folded form is cached: E_LEN(e)
+ * bytes, in the low 32 bits themselves when E_INLINE (up to 4 bytes, as
+ * memcpy put them there), else at arena offset E_OFF(e).  Without E_BB the
+ * code point goes to the slow path with the segment it belongs to.
  */
-#define E_DONE		0x80000000u
-#define E_BB		0x40000000u
-#define E_LEN(e)	(((e) >> 24) & 0x3F)
-#define E_OFF(e)	((e) & 0xFFFFFF)
+#define E_DONE		((uint64_t)1 << 63)
+#define E_BB		((uint64_t)1 << 62)
+#define E_INLINE	((uint64_t)1 << 61)
+#define E_LEN(e)	((size_t)((e) >> 32) & 0x3F)
+#define E_OFF(e)	((size_t)(uint32_t)(e))
 #define E_MAXLEN	0x3F
-#define E_MAXOFF	0xFFFFFF
+#define E_MAXOFF	0xFFFFFFFFu
+#define ONES		0x0101010101010101u
+#define HI		0x8080808080808080u
 #define KEEP_MASK	(U_GC_L_MASK | U_GC_M_MASK | U_GC_N_MASK)
 
 /* ASCII folds to itself lower-cased, letters and digits only. */
@@ -128,19 +132,25 @@ fold_segment(struct para_fold *f, const char *p, size_t n, struct buf *out)
 	buf_setlen(out, out->len);
 }
 
-static uint32_t
+static uint64_t
 fold_entry(struct para_fold *f, uint32_t cp)
 {
 	unsigned char u[4];
 	struct buf tmp = BUF_INIT;
-	uint32_t e = E_DONE;
+	uint64_t e = E_DONE;
+	uint32_t v = 0;
 	size_t n;
 
 	n = utf8_encode(u, cp);
 	fold_segment(f, (const char *)u, n, &tmp);
-	if (unorm2_hasBoundaryBefore(f->nfkc_cf, (UChar32)cp) &&
-	    tmp.len <= E_MAXLEN && f->arena.len + tmp.len <= E_MAXOFF) {
-		e |= E_BB | (uint32_t)tmp.len << 24 | (uint32_t)f->arena.len;
+	if (!unorm2_hasBoundaryBefore(f->nfkc_cf, (UChar32)cp))
+		;
+	else if (tmp.len <= 4) {
+		memcpy(&v, tmp.data, tmp.len);
+		e |= E_BB | E_INLINE | (uint64_t)tmp.len << 32 | v;
+	} else if (tmp.len <= E_MAXLEN &&
+	    f->arena.len + tmp.len <= E_MAXOFF) {
+		e |= E_BB | (uint64_t)tmp.len << 32 | f->arena.len;
 		buf_add(&f->arena, tmp.data, tmp.len);
 	}
 	buf_release(&tmp);
@@ -175,32 +185,53 @@ para_key(struct para_fold *f, const char *s, size_t n, struct buf *out)
 {
 	const unsigned char *p = (const unsigned char *)s, *end = p + n;
 	const unsigned char *seg = p, *q;
-	size_t o, segout, len, l2;
-	unsigned char *d, c;
-	uint32_t cp, e;
+	const uint64_t *tab = f->cp;
+	size_t o, segout, len, l2, cap;
+	unsigned char *d, c, b[8], kb[8];
+	uint64_t e, w, up, keep;
+	uint32_t cp, v;
 
+	/*
+	 * Locals, not f-> and out->: stores through d may alias anything,
+	 * which would make the compiler reload them after every byte.
+	 */
 	buf_grow(out, n + E_MAXLEN + 1);
 	o = segout = out->len;
 	d = (unsigned char *)out->data;
+	cap = out->cap;
 	while (p < end) {
 		/* Eight ASCII bytes at a time: the common case. */
 		while (end - p >= 8) {
-			uint64_t w;
-			int k;
-
 			memcpy(&w, p, 8);
-			if (w & 0x8080808080808080u)
+			if (w & HI)
 				break;
-			for (k = 0; k < 7; k++) {
-				c = ascii_fold[p[k]];
-				d[o] = c;
-				o += c != 0;
+			/* Per byte (all < 0x80, so no carries): bit 7 set
+			 * when upper case, lower case, digit. */
+			up = (w + ONES * 0x3F) & ~(w + ONES * 0x25) & HI;
+			keep = up | ((w + ONES * 0x1F) & ~(w + ONES * 0x05) & HI) |
+			    ((w + ONES * 0x50) & ~(w + ONES * 0x46) & HI);
+			w |= up >> 2;
+			if (keep == HI) {
+				memcpy(d + o, &w, 8);
+				o += 8;
+			} else {
+				memcpy(b, &w, 8);
+				memcpy(kb, &keep, 8);
+				d[o] = b[0]; o += kb[0] >> 7;
+				d[o] = b[1]; o += kb[1] >> 7;
+				d[o] = b[2]; o += kb[2] >> 7;
+				d[o] = b[3]; o += kb[3] >> 7;
+				d[o] = b[4]; o += kb[4] >> 7;
+				d[o] = b[5]; o += kb[5] >> 7;
+				d[o] = b[6]; o += kb[6] >> 7;
+				segout = o;
+				d[o] = b[7]; o += kb[7] >> 7;
+				seg = p + 7;
+				p += 8;
+				continue;
 			}
+			segout = o - 1;
 			seg = p + 7;
-			segout = o;
-			c = ascii_fold[p[7]];
-			d[o] = c;
-			o += c != 0;
 			p += 8;
 		}
 		if (p == end)
@@ -213,25 +244,37 @@ para_key(struct para_fold *f, const char *s, size_t n, struct buf *out)
 			o += c != 0;
 			continue;
 		}
-		cp = next_cp(p, end, &len);
-		if ((e = f->cp[cp]) == 0)
+		/* Two-byte sequences (Latin, Greek, Cyrillic, Arabic) inline. */
+		if (*p >= 0xC2 && *p < 0xE0 && end - p >= 2 &&
+		    (p[1] & 0xC0) == 0x80) {
+			cp = (uint32_t)(*p & 0x1F) << 6 | (p[1] & 0x3F);
+			len = 2;
+		} else
+			cp = next_cp(p, end, &len);
+		if ((e = tab[cp]) == 0)
 			e = fold_entry(f, cp);
 		if (e & E_BB) {
 			seg = p;
 			segout = o;
-			if (out->cap - o < (size_t)(end - p) + 2 * E_MAXLEN) {
+			if (cap - o < (size_t)(end - p) + 2 * E_MAXLEN) {
 				out->len = o;
 				buf_grow(out, (size_t)(end - p) + 2 * E_MAXLEN);
 				d = (unsigned char *)out->data;
+				cap = out->cap;
 			}
-			memcpy(d + o, f->arena.data + E_OFF(e), E_LEN(e));
+			if (e & E_INLINE) {
+				v = (uint32_t)e;
+				memcpy(d + o, &v, 4);
+			} else
+				memcpy(d + o, f->arena.data + E_OFF(e),
+				    E_LEN(e));
 			o += E_LEN(e);
 			p += len;
 			continue;
 		}
 		for (q = p + len; q < end && *q >= 0x80; q += l2) {
 			cp = next_cp(q, end, &l2);
-			if ((e = f->cp[cp]) == 0)
+			if ((e = tab[cp]) == 0)
 				e = fold_entry(f, cp);
 			if (e & E_BB)
 				break;
@@ -240,6 +283,7 @@ para_key(struct para_fold *f, const char *s, size_t n, struct buf *out)
 		fold_segment(f, (const char *)seg, (size_t)(q - seg), out);
 		buf_grow(out, (size_t)(end - q) + E_MAXLEN + 1);
 		d = (unsigned char *)out->data;
+		cap = out->cap;
 		o = segout = out->len;
 		p = seg = q;
 	}

@@ -51,7 +51,7 @@ struct fp_origin {
 
 struct para_fold {
 	const UNormalizer2 *nfkc_cf;
-	uint32_t	*cp;		/* per code point entry, 0: not yet */
+	uint64_t	*cp;		/* per code point entry, 0: not yet */
 	struct buf	 arena;		/* UTF-8 of the entries */
 	UChar		*u16, *u16n;	/* slow path scratch */
 	size_t		 u16cap, u16ncap;
