@@ -442,6 +442,15 @@ fpset_insert(struct fpset *set, struct fp fp, const struct fp_origin *o,
 	return 1;
 }
 
+void
+fpset_prefetch(const struct fpset *set, struct fp fp)
+{
+	const struct fpsub *s = &set->sub[fp.lo &
+	    (((uint64_t)1 << set->subbits) - 1)];
+
+	__builtin_prefetch(&s->slot[fp.lo >> s->shift]);
+}
+
 int
 fpset_contains(const struct fpset *set, struct fp fp)
 {
@@ -557,7 +566,6 @@ dedupe_text(struct dedupe *d, const char *text, size_t n, int json_nl,
 	struct fpset *set;
 	struct para *pa;
 	struct fp_origin org;
-	struct fp fp;
 	size_t i, j, tl, ell, removed = 0;
 
 	d->npara = 0;
@@ -582,10 +590,15 @@ dedupe_text(struct dedupe *d, const char *text, size_t n, int json_nl,
 		fpset_reset(set, d->npara);
 	} else
 		set = &d->seen;
+	/*
+	 * Two passes: keys and fingerprints first, prefetching each one's
+	 * slot, so that the table's cache misses overlap; then the fates.
+	 */
 	for (i = 0; i < d->npara; i++) {
 		pa = &d->para[i];
 		s = text + pa->off;
 		pa->fate = PARA_KEPT;
+		pa->decide = 0;
 		pa->first.id = DEDUPE_NO_ID;
 		pa->first.para = 0;
 		pa->koff = pa->off;
@@ -601,21 +614,29 @@ dedupe_text(struct dedupe *d, const char *text, size_t n, int json_nl,
 		} else
 			pa->klen = pa->len;
 		if (d->o.key == DEDUPE_FOLDED && pa->klen > 0)
-			fp = fp_of(d->keys.data + pa->koff, pa->klen,
+			pa->fp = fp_of(d->keys.data + pa->koff, pa->klen,
 			    SEED_FOLDED);
 		else
-			fp = fp_of(s, pa->len, SEED_EXACT);
+			pa->fp = fp_of(s, pa->len, SEED_EXACT);
 		if (d->o.min_chars > 0 && (pa->len < d->o.min_chars ||
 		    count_chars(s, pa->len) < d->o.min_chars))
 			continue;
-		if (d->o.part_n > 1 && fp_partition(fp, d->o.part_n) !=
+		if (d->o.part_n > 1 && fp_partition(pa->fp, d->o.part_n) !=
 		    d->o.part_k) {
 			pa->fate = PARA_FOREIGN;
 			continue;
 		}
+		pa->decide = 1;
+		fpset_prefetch(set, pa->fp);
+	}
+	for (i = 0; i < d->npara; i++) {
+		pa = &d->para[i];
+		if (!pa->decide)
+			continue;
+		s = text + pa->off;
 		org.id = id;
 		org.para = (uint32_t)(i + 1 <= UINT32_MAX ? i + 1 : UINT32_MAX);
-		if (!fpset_insert(set, fp, &org, &pa->first)) {
+		if (!fpset_insert(set, pa->fp, &org, &pa->first)) {
 			pa->fate = PARA_REPEAT;
 			removed++;
 			continue;

@@ -92,6 +92,8 @@ void	fpset_reset(struct fpset *, size_t n);
 int	fpset_insert(struct fpset *, struct fp fp, const struct fp_origin *o,
 	    struct fp_origin *found);
 int	fpset_contains(const struct fpset *, struct fp fp);
+/* Start loading the slot where fp would be. */
+void	fpset_prefetch(const struct fpset *, struct fp fp);
 /* All fingerprints, sorted by (hi, lo); returns the count. */
 size_t	fpset_sorted(const struct fpset *, struct fp **out);
 /* Bytes held by the slots, for the -v summary. */
@@ -125,6 +127,8 @@ struct dedupe_opts {
 struct para {
 	size_t			off, len;	/* in the text */
 	size_t			koff, klen;	/* key in keys (or text) */
+	struct fp		fp;
+	int			decide;		/* ours to decide */
 	enum para_fate		fate;
 	struct fp_origin	first;		/* what it repeats */
 };
