@@ -62,6 +62,16 @@ else
 	echo "not ok dedupe-partition: --drop-empty drops nothing"
 fi
 
+# Read in odd-sized pieces through a pipe: the same bytes out.
+"$P" --scope stream --drop-empty "$t/in.jsonl" >"$t/want"
+dd if="$t/in.jsonl" bs=4093 2>/dev/null | cat |
+    "$P" --scope stream --drop-empty >"$t/got"
+if cmp -s "$t/want" "$t/got"; then
+	echo "ok dedupe-partition: the result does not depend on how input arrives"
+else
+	echo "not ok dedupe-partition: input read in pieces gives another result"
+fi
+
 # Incremental partitioned runs with one state file a partition.
 "$P" --scope stream "$t/in.jsonl" >"$t/want"
 split -l 20000 "$t/in.jsonl" "$t/chunk."
