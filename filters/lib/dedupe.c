@@ -195,7 +195,11 @@ para_key(struct para_fold *f, const char *s, size_t n, struct buf *out)
 	 * Locals, not f-> and out->: stores through d may alias anything,
 	 * which would make the compiler reload them after every byte.
 	 */
-	buf_grow(out, n + E_MAXLEN + 1);
+	/*
+	 * Room for twice the input left: an inline entry (at most 4 bytes)
+	 * never more than doubles its code point; longer ones check.
+	 */
+	buf_grow(out, 2 * n + E_MAXLEN + 1);
 	o = segout = out->len;
 	d = (unsigned char *)out->data;
 	cap = out->cap;
@@ -244,7 +248,24 @@ para_key(struct para_fold *f, const char *s, size_t n, struct buf *out)
 			o += c != 0;
 			continue;
 		}
-		/* Two-byte sequences (Latin, Greek, Cyrillic, Arabic) inline. */
+		/* A run of two-byte sequences (Cyrillic, Greek, Arabic). */
+		while (end - p >= 2 && *p >= 0xC2 && *p < 0xE0 &&
+		    (p[1] & 0xC0) == 0x80) {
+			e = tab[(uint32_t)(*p & 0x1F) << 6 | (p[1] & 0x3F)];
+			if ((e & (E_BB | E_INLINE)) != (E_BB | E_INLINE))
+				break;
+			seg = p;
+			segout = o;
+			v = (uint32_t)e;
+			memcpy(d + o, &v, 4);
+			o += E_LEN(e);
+			p += 2;
+		}
+		if (p == end)
+			break;
+		if (*p < 0x80)
+			continue;
+		/* Any other sequence. */
 		if (*p >= 0xC2 && *p < 0xE0 && end - p >= 2 &&
 		    (p[1] & 0xC0) == 0x80) {
 			cp = (uint32_t)(*p & 0x1F) << 6 | (p[1] & 0x3F);
@@ -256,9 +277,10 @@ para_key(struct para_fold *f, const char *s, size_t n, struct buf *out)
 		if (e & E_BB) {
 			seg = p;
 			segout = o;
-			if (cap - o < (size_t)(end - p) + 2 * E_MAXLEN) {
+			if (cap - o < 2 * (size_t)(end - p) + 2 * E_MAXLEN) {
 				out->len = o;
-				buf_grow(out, (size_t)(end - p) + 2 * E_MAXLEN);
+				buf_grow(out, 2 * (size_t)(end - p) +
+				    2 * E_MAXLEN);
 				d = (unsigned char *)out->data;
 				cap = out->cap;
 			}
@@ -281,7 +303,7 @@ para_key(struct para_fold *f, const char *s, size_t n, struct buf *out)
 		}
 		buf_setlen(out, segout);
 		fold_segment(f, (const char *)seg, (size_t)(q - seg), out);
-		buf_grow(out, (size_t)(end - q) + E_MAXLEN + 1);
+		buf_grow(out, 2 * (size_t)(end - q) + E_MAXLEN + 1);
 		d = (unsigned char *)out->data;
 		cap = out->cap;
 		o = segout = out->len;
