@@ -552,6 +552,7 @@ dedupe_release(struct dedupe *d)
 		fpset_release(&d->seen);
 	fpset_release(&d->rec);
 	free(d->para);
+	free(d->rawtab);
 	buf_release(&d->keys);
 }
 
@@ -578,6 +579,28 @@ count_chars(const char *p, size_t n)
 	for (i = 0; i < n; i++)
 		c += ((unsigned char)p[i] & 0xC0) != 0x80;
 	return c;
+}
+
+/*
+ * The earlier paragraph of the record with the same bytes as paragraph i,
+ * or SIZE_MAX; paragraph i joins the table.  The table (indices + 1 by a
+ * 64-bit hash of the bytes) is cleared by dedupe_text for every record.
+ */
+static size_t
+same_bytes(struct dedupe *d, const char *text, size_t i)
+{
+	const struct para *pa = &d->para[i], *q;
+	uint64_t h = XXH3_64bits(text + pa->off, pa->len);
+	size_t k = (size_t)(h >> 40) & (d->rawcap - 1);
+
+	for (; d->rawtab[k] != 0; k = (k + 1) & (d->rawcap - 1)) {
+		q = &d->para[d->rawtab[k] - 1];
+		if (q->len == pa->len && memcmp(text + q->off, text + pa->off,
+		    pa->len) == 0)
+			return d->rawtab[k] - 1;
+	}
+	d->rawtab[k] = (uint32_t)(i + 1);
+	return SIZE_MAX;
 }
 
 size_t
@@ -612,6 +635,20 @@ dedupe_text(struct dedupe *d, const char *text, size_t n, int json_nl,
 		fpset_reset(set, d->npara);
 	} else
 		set = &d->seen;
+	if (d->o.key == DEDUPE_FOLDED) {
+		if (d->npara >= UINT32_MAX)
+			die(EX_SOFTWARE, "more than %u paragraphs in a text",
+			    UINT32_MAX - 1);
+		for (i = 16; i < 2 * d->npara; i *= 2)
+			;
+		if (i > d->rawalloc) {
+			free(d->rawtab);
+			d->rawtab = xcalloc(i, sizeof *d->rawtab);
+			d->rawalloc = i;
+		} else
+			memset(d->rawtab, 0, i * sizeof *d->rawtab);
+		d->rawcap = i;
+	}
 	/*
 	 * Two passes: keys and fingerprints first, prefetching each one's
 	 * slot, so that the table's cache misses overlap; then the fates.
@@ -629,17 +666,24 @@ dedupe_text(struct dedupe *d, const char *text, size_t n, int json_nl,
 		if (pa->len == 0)
 			continue;
 		d->paras++;
-		if (d->o.key == DEDUPE_FOLDED) {
+		if (d->o.key == DEDUPE_EXACT) {
+			pa->klen = pa->len;
+			pa->fp = fp_of(s, pa->len, SEED_EXACT);
+		} else if ((j = same_bytes(d, text, i)) != SIZE_MAX) {
+			/* A doubled copy: fold it once. */
+			pa->koff = d->para[j].koff;
+			pa->klen = d->para[j].klen;
+			pa->fp = d->para[j].fp;
+		} else {
 			pa->koff = d->keys.len;
 			para_key(&d->fold, s, pa->len, &d->keys);
 			pa->klen = d->keys.len - pa->koff;
-		} else
-			pa->klen = pa->len;
-		if (d->o.key == DEDUPE_FOLDED && pa->klen > 0)
-			pa->fp = fp_of(d->keys.data + pa->koff, pa->klen,
-			    SEED_FOLDED);
-		else
-			pa->fp = fp_of(s, pa->len, SEED_EXACT);
+			if (pa->klen > 0)
+				pa->fp = fp_of(d->keys.data + pa->koff,
+				    pa->klen, SEED_FOLDED);
+			else
+				pa->fp = fp_of(s, pa->len, SEED_EXACT);
+		}
 		if (d->o.min_chars > 0 && (pa->len < d->o.min_chars ||
 		    count_chars(s, pa->len) < d->o.min_chars))
 			continue;

@@ -141,6 +141,8 @@ struct dedupe {
 	struct para		*para;
 	size_t			 npara, cappara;
 	struct buf		 keys;
+	uint32_t		*rawtab;	/* same_bytes: para + 1 */
+	size_t			 rawcap, rawalloc;
 	const char		*text;
 	uint64_t		 paras, removed, loaded;
 };
