@@ -629,6 +629,8 @@ dedupe_text(struct dedupe *d, const char *text, size_t n, int json_nl,
 		if (nl == NULL)
 			break;
 		p = nl + 1 + (json_nl != 0);
+		if (p > end)		/* a lone backslash at the end */
+			p = end;
 	}
 	if (d->o.scope == DEDUPE_RECORD) {
 		set = &d->rec;

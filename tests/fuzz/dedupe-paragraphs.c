@@ -51,6 +51,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		    rec.para[i].first.para > i)
 			abort();
 	dedupe_text(&stream, (const char *)data, size, 0, 2);
+	dedupe_text(&rec, (const char *)data, size, 1, 3);
 	buf_release(&a);
 	buf_release(&b);
 	buf_release(&c);
