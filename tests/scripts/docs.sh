@@ -17,8 +17,10 @@ for b in "$BIN"/*; do
 	fi
 	missing=
 	for o in $("$b" --help | grep -o -- '--[a-z][a-z0-9-]*' | sort -u); do
-		grep -q -- "Fl \\\\$o\\b\|Fl \\\\-${o#--}\\b" "$m" ||
-		    grep -q -- "\\\\-\\\\${o#-}\\b" "$m" || missing="$missing man:$o"
+		# mdoc writes --name as "Fl \\-name" or "Fl -name"; man(7) as \\-\\-name
+		n=${o#--}
+		grep -q -e "Fl \\\\\?-$n\\b" -e "\\\\-\\\\-$n\\b" "$m" ||
+		    missing="$missing man:$o"
 		grep -q -- "$o" "$TOP/README.md" || missing="$missing README:$o"
 	done
 	if [ -n "$missing" ]; then

@@ -1,0 +1,972 @@
+/* dedupe: paragraph keys, fingerprint sets, state files; see dedupe.h. */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <unicode/uchar.h>
+#include <unicode/uversion.h>
+#include <unicode/ustring.h>
+#include <unicode/utf16.h>
+
+#define XXH_INLINE_ALL
+#include <xxhash.h>
+
+#include "dedupe.h"
+#include "utf8.h"
+#include "util.h"
+
+/*
+ * A code point's entry: E_DONE once computed; E_BB when it has a
+ * normalisation boundary before it and its folded form is cached: E_LEN(e)
+ * bytes, in the low 32 bits themselves when E_INLINE (up to 4 bytes, as
+ * memcpy put them there), else at arena offset E_OFF(e).  Without E_BB the
+ * code point goes to the slow path with the segment it belongs to.
+ */
+#define E_DONE		((uint64_t)1 << 63)
+#define E_BB		((uint64_t)1 << 62)
+#define E_INLINE	((uint64_t)1 << 61)
+#define E_LEN(e)	((size_t)((e) >> 32) & 0x3F)
+#define E_OFF(e)	((size_t)(uint32_t)(e))
+#define E_MAXLEN	0x3F
+#define E_MAXOFF	0xFFFFFFFFu
+#define ONES		0x0101010101010101u
+#define HI		0x8080808080808080u
+#define KEEP_MASK	(U_GC_L_MASK | U_GC_M_MASK | U_GC_N_MASK)
+
+/* ASCII folds to itself lower-cased, letters and digits only. */
+static const unsigned char ascii_fold[128] = {
+	['0'] = '0', ['1'] = '1', ['2'] = '2', ['3'] = '3', ['4'] = '4',
+	['5'] = '5', ['6'] = '6', ['7'] = '7', ['8'] = '8', ['9'] = '9',
+	['A'] = 'a', ['B'] = 'b', ['C'] = 'c', ['D'] = 'd', ['E'] = 'e',
+	['F'] = 'f', ['G'] = 'g', ['H'] = 'h', ['I'] = 'i', ['J'] = 'j',
+	['K'] = 'k', ['L'] = 'l', ['M'] = 'm', ['N'] = 'n', ['O'] = 'o',
+	['P'] = 'p', ['Q'] = 'q', ['R'] = 'r', ['S'] = 's', ['T'] = 't',
+	['U'] = 'u', ['V'] = 'v', ['W'] = 'w', ['X'] = 'x', ['Y'] = 'y',
+	['Z'] = 'z',
+	['a'] = 'a', ['b'] = 'b', ['c'] = 'c', ['d'] = 'd', ['e'] = 'e',
+	['f'] = 'f', ['g'] = 'g', ['h'] = 'h', ['i'] = 'i', ['j'] = 'j',
+	['k'] = 'k', ['l'] = 'l', ['m'] = 'm', ['n'] = 'n', ['o'] = 'o',
+	['p'] = 'p', ['q'] = 'q', ['r'] = 'r', ['s'] = 's', ['t'] = 't',
+	['u'] = 'u', ['v'] = 'v', ['w'] = 'w', ['x'] = 'x', ['y'] = 'y',
+	['z'] = 'z',
+};
+
+static void
+icu_check(UErrorCode err, const char *what)
+{
+	if (U_FAILURE(err))
+		die(EX_SOFTWARE, "icu: %s: %s", what, u_errorName(err));
+}
+
+void
+para_fold_init(struct para_fold *f)
+{
+	UErrorCode err = U_ZERO_ERROR;
+	UVersionInfo v;
+	UChar32 c;
+
+	memset(f, 0, sizeof *f);
+	f->nfkc_cf = unorm2_getNFKCCasefoldInstance(&err);
+	icu_check(err, "cannot load NFKC_Casefold");
+	/* The fast path takes every ASCII byte as a segment start. */
+	for (c = 0; c < 0x80; c++)
+		if (!unorm2_hasBoundaryBefore(f->nfkc_cf, c))
+			die(EX_SOFTWARE, "icu: U+%04X has no boundary before",
+			    (unsigned)c);
+	f->cp = xcalloc(0x110000, sizeof *f->cp);
+	buf_init(&f->arena);
+	u_getUnicodeVersion(v);
+	memcpy(f->unicode, v, sizeof f->unicode);
+}
+
+void
+para_fold_release(struct para_fold *f)
+{
+	free(f->cp);
+	free(f->u16);
+	free(f->u16n);
+	buf_release(&f->arena);
+	memset(f, 0, sizeof *f);
+}
+
+/* NFKC_Casefold p[0..n) with ICU, keep L, M and N, append UTF-8 to out. */
+static void
+fold_segment(struct para_fold *f, const char *p, size_t n, struct buf *out)
+{
+	UErrorCode err = U_ZERO_ERROR;
+	int32_t len, nlen, i;
+	UChar32 c;
+	unsigned char *d;
+
+	if (n > INT32_MAX / 2)
+		die(EX_SOFTWARE, "paragraph of %zu bytes is too long to fold",
+		    n);
+	if (n + 1 > f->u16cap) {
+		f->u16cap = n + 1 > 256 ? n + 1 : 256;
+		f->u16 = xrealloc(f->u16, f->u16cap, sizeof *f->u16);
+	}
+	u_strFromUTF8WithSub(f->u16, (int32_t)f->u16cap, &len, p, (int32_t)n,
+	    0xFFFD, NULL, &err);
+	icu_check(err, "cannot convert UTF-8");
+	for (;;) {
+		err = U_ZERO_ERROR;
+		nlen = unorm2_normalize(f->nfkc_cf, f->u16, len, f->u16n,
+		    (int32_t)f->u16ncap, &err);
+		if (err != U_BUFFER_OVERFLOW_ERROR)
+			break;
+		f->u16ncap = (size_t)nlen + 16;
+		f->u16n = xrealloc(f->u16n, f->u16ncap, sizeof *f->u16n);
+	}
+	icu_check(err, "cannot normalise");
+	/* Each UTF-16 unit becomes at most 3 bytes of UTF-8. */
+	buf_grow(out, (size_t)nlen * 3 + 1);
+	d = (unsigned char *)out->data;
+	for (i = 0; i < nlen;) {
+		U16_NEXT(f->u16n, i, nlen, c);
+		if (U_GET_GC_MASK(c) & KEEP_MASK)
+			out->len += utf8_encode(d + out->len, (uint32_t)c);
+	}
+	buf_setlen(out, out->len);
+}
+
+static uint64_t
+fold_entry(struct para_fold *f, uint32_t cp)
+{
+	unsigned char u[4];
+	struct buf tmp = BUF_INIT;
+	uint64_t e = E_DONE;
+	uint32_t v = 0;
+	size_t n;
+
+	n = utf8_encode(u, cp);
+	fold_segment(f, (const char *)u, n, &tmp);
+	if (!unorm2_hasBoundaryBefore(f->nfkc_cf, (UChar32)cp))
+		;
+	else if (tmp.len <= 4) {
+		memcpy(&v, tmp.data, tmp.len);
+		e |= E_BB | E_INLINE | (uint64_t)tmp.len << 32 | v;
+	} else if (tmp.len <= E_MAXLEN &&
+	    f->arena.len + tmp.len <= E_MAXOFF) {
+		e |= E_BB | (uint64_t)tmp.len << 32 | f->arena.len;
+		buf_add(&f->arena, tmp.data, tmp.len);
+	}
+	buf_release(&tmp);
+	f->cp[cp] = e;
+	return e;
+}
+
+/* The code point at p (invalid bytes are U+FFFD, one byte each). */
+static inline uint32_t
+next_cp(const unsigned char *p, const unsigned char *end, size_t *len)
+{
+	size_t n = utf8_valid_len(p, end);
+
+	if (n == 0) {
+		*len = 1;
+		return 0xFFFD;
+	}
+	*len = n;
+	return utf8_decode(p, n);
+}
+
+/*
+ * A segment starts at a code point with a normalisation boundary before
+ * it (ICU's hasBoundaryBefore): NFKC_Casefold of a string is the
+ * concatenation of that of its segments.  A one-code-point segment comes
+ * from the table; a longer one (a base and combining marks, Hangul jamo)
+ * goes to ICU whole.  The filter (L, M, N) works per code point, so it
+ * commutes with the split.
+ */
+void
+para_key(struct para_fold *f, const char *s, size_t n, struct buf *out)
+{
+	const unsigned char *p = (const unsigned char *)s, *end = p + n;
+	const unsigned char *seg = p, *q;
+	const uint64_t *tab = f->cp;
+	size_t o, segout, len, l2, cap;
+	unsigned char *d, c, b[8], kb[8];
+	uint64_t e, w, up, keep;
+	uint32_t cp, v;
+
+	/*
+	 * Locals, not f-> and out->: stores through d may alias anything,
+	 * which would make the compiler reload them after every byte.
+	 */
+	/*
+	 * Room for twice the input left: an inline entry (at most 4 bytes)
+	 * never more than doubles its code point; longer ones check.
+	 */
+	buf_grow(out, 2 * n + E_MAXLEN + 1);
+	o = segout = out->len;
+	d = (unsigned char *)out->data;
+	cap = out->cap;
+	while (p < end) {
+		/* Eight ASCII bytes at a time: the common case. */
+		while (end - p >= 8) {
+			memcpy(&w, p, 8);
+			if (w & HI)
+				break;
+			/* Per byte (all < 0x80, so no carries): bit 7 set
+			 * when upper case, lower case, digit. */
+			up = (w + ONES * 0x3F) & ~(w + ONES * 0x25) & HI;
+			keep = up | ((w + ONES * 0x1F) & ~(w + ONES * 0x05) & HI) |
+			    ((w + ONES * 0x50) & ~(w + ONES * 0x46) & HI);
+			w |= up >> 2;
+			if (keep == HI) {
+				memcpy(d + o, &w, 8);
+				o += 8;
+			} else {
+				memcpy(b, &w, 8);
+				memcpy(kb, &keep, 8);
+				d[o] = b[0]; o += kb[0] >> 7;
+				d[o] = b[1]; o += kb[1] >> 7;
+				d[o] = b[2]; o += kb[2] >> 7;
+				d[o] = b[3]; o += kb[3] >> 7;
+				d[o] = b[4]; o += kb[4] >> 7;
+				d[o] = b[5]; o += kb[5] >> 7;
+				d[o] = b[6]; o += kb[6] >> 7;
+				segout = o;
+				d[o] = b[7]; o += kb[7] >> 7;
+				seg = p + 7;
+				p += 8;
+				continue;
+			}
+			segout = o - 1;
+			seg = p + 7;
+			p += 8;
+		}
+		if (p == end)
+			break;
+		if (*p < 0x80) {
+			seg = p;
+			segout = o;
+			c = ascii_fold[*p++];
+			d[o] = c;
+			o += c != 0;
+			continue;
+		}
+		/* A run of two-byte sequences (Cyrillic, Greek, Arabic). */
+		while (end - p >= 2 && *p >= 0xC2 && *p < 0xE0 &&
+		    (p[1] & 0xC0) == 0x80) {
+			e = tab[(uint32_t)(*p & 0x1F) << 6 | (p[1] & 0x3F)];
+			if ((e & (E_BB | E_INLINE)) != (E_BB | E_INLINE))
+				break;
+			seg = p;
+			segout = o;
+			v = (uint32_t)e;
+			memcpy(d + o, &v, 4);
+			o += E_LEN(e);
+			p += 2;
+		}
+		if (p == end)
+			break;
+		if (*p < 0x80)
+			continue;
+		/* Any other sequence. */
+		if (*p >= 0xC2 && *p < 0xE0 && end - p >= 2 &&
+		    (p[1] & 0xC0) == 0x80) {
+			cp = (uint32_t)(*p & 0x1F) << 6 | (p[1] & 0x3F);
+			len = 2;
+		} else
+			cp = next_cp(p, end, &len);
+		if ((e = tab[cp]) == 0)
+			e = fold_entry(f, cp);
+		if (e & E_BB) {
+			seg = p;
+			segout = o;
+			if (cap - o < 2 * (size_t)(end - p) + 2 * E_MAXLEN) {
+				out->len = o;
+				buf_grow(out, 2 * (size_t)(end - p) +
+				    2 * E_MAXLEN);
+				d = (unsigned char *)out->data;
+				cap = out->cap;
+			}
+			if (e & E_INLINE) {
+				v = (uint32_t)e;
+				memcpy(d + o, &v, 4);
+			} else
+				memcpy(d + o, f->arena.data + E_OFF(e),
+				    E_LEN(e));
+			o += E_LEN(e);
+			p += len;
+			continue;
+		}
+		for (q = p + len; q < end && *q >= 0x80; q += l2) {
+			cp = next_cp(q, end, &l2);
+			if ((e = tab[cp]) == 0)
+				e = fold_entry(f, cp);
+			if (e & E_BB)
+				break;
+		}
+		buf_setlen(out, segout);
+		fold_segment(f, (const char *)seg, (size_t)(q - seg), out);
+		buf_grow(out, 2 * (size_t)(end - q) + E_MAXLEN + 1);
+		d = (unsigned char *)out->data;
+		cap = out->cap;
+		o = segout = out->len;
+		p = seg = q;
+	}
+	buf_setlen(out, o);
+}
+
+void
+para_key_slow(struct para_fold *f, const char *p, size_t n, struct buf *out)
+{
+	fold_segment(f, p, n, out);
+}
+
+struct fp
+fp_of(const void *p, size_t n, uint64_t seed)
+{
+	XXH128_hash_t h = XXH3_128bits_withSeed(p, n, seed);
+	struct fp fp = { h.low64, h.high64 };
+
+	if ((fp.lo | fp.hi) == 0)
+		fp.lo = 1;
+	return fp;
+}
+
+#define SUB_MIN_BITS	4
+
+static void
+sub_alloc(struct fpsub *s, unsigned bits, int origins)
+{
+	size_t cap = (size_t)1 << bits;
+
+	s->slot = xcalloc(cap, sizeof *s->slot);
+	s->org = origins ? xcalloc(cap, sizeof *s->org) : NULL;
+	s->alloc = cap;
+	s->mask = cap - 1;
+	s->shift = 64 - bits;
+	s->count = 0;
+	s->limit = cap / 4 * 3;
+}
+
+void
+fpset_init(struct fpset *set, unsigned subbits, int origins)
+{
+	size_t i, n = (size_t)1 << subbits;
+
+	memset(set, 0, sizeof *set);
+	set->subbits = subbits;
+	set->origins = origins;
+	set->sub = xcalloc(n, sizeof *set->sub);
+	for (i = 0; i < n; i++)
+		sub_alloc(&set->sub[i], SUB_MIN_BITS, origins);
+}
+
+void
+fpset_release(struct fpset *set)
+{
+	size_t i, n = (size_t)1 << set->subbits;
+
+	for (i = 0; set->sub != NULL && i < n; i++) {
+		free(set->sub[i].slot);
+		free(set->sub[i].org);
+	}
+	free(set->sub);
+	memset(set, 0, sizeof *set);
+}
+
+void
+fpset_reset(struct fpset *set, size_t n)
+{
+	struct fpsub *s = &set->sub[0];
+	unsigned bits = SUB_MIN_BITS;
+
+	while (((size_t)1 << bits) / 4 * 3 < n && bits < 62)
+		bits++;
+	if (((size_t)1 << bits) > s->alloc) {
+		free(s->slot);
+		free(s->org);
+		sub_alloc(s, bits, set->origins);
+	} else {
+		s->mask = ((size_t)1 << bits) - 1;
+		s->shift = 64 - bits;
+		s->limit = ((size_t)1 << bits) / 4 * 3;
+		s->count = 0;
+		memset(s->slot, 0, ((size_t)1 << bits) * sizeof *s->slot);
+	}
+	set->count = 0;
+}
+
+static inline size_t
+sub_probe(const struct fpsub *s, struct fp fp, int *found)
+{
+	size_t i = (size_t)(fp.lo >> s->shift);
+	const struct fp *x;
+
+	for (;; i = (i + 1) & s->mask) {
+		x = &s->slot[i];
+		if (x->lo == fp.lo && x->hi == fp.hi) {
+			*found = 1;
+			return i;
+		}
+		if ((x->lo | x->hi) == 0) {
+			*found = 0;
+			return i;
+		}
+	}
+}
+
+static void
+sub_grow(struct fpsub *s, int origins)
+{
+	struct fpsub old = *s;
+	size_t i, j;
+	int found;
+
+	sub_alloc(s, 64 - old.shift + 1, origins);
+	for (i = 0; i <= old.mask; i++) {
+		if ((old.slot[i].lo | old.slot[i].hi) == 0)
+			continue;
+		j = sub_probe(s, old.slot[i], &found);
+		s->slot[j] = old.slot[i];
+		if (origins)
+			s->org[j] = old.org[i];
+	}
+	s->count = old.count;
+	free(old.slot);
+	free(old.org);
+}
+
+int
+fpset_insert(struct fpset *set, struct fp fp, const struct fp_origin *o,
+    struct fp_origin *found)
+{
+	struct fpsub *s = &set->sub[fp.lo & (((uint64_t)1 << set->subbits) -
+	    1)];
+	size_t i;
+	int hit;
+
+	if (s->count >= s->limit)
+		sub_grow(s, set->origins);
+	i = sub_probe(s, fp, &hit);
+	if (hit) {
+		if (found != NULL) {
+			if (set->origins)
+				*found = s->org[i];
+			else {
+				found->id = DEDUPE_NO_ID;
+				found->para = 0;
+			}
+		}
+		return 0;
+	}
+	s->slot[i] = fp;
+	if (set->origins)
+		s->org[i] = *o;
+	s->count++;
+	set->count++;
+	return 1;
+}
+
+void
+fpset_prefetch(const struct fpset *set, struct fp fp)
+{
+	const struct fpsub *s = &set->sub[fp.lo &
+	    (((uint64_t)1 << set->subbits) - 1)];
+
+	__builtin_prefetch(&s->slot[fp.lo >> s->shift]);
+}
+
+int
+fpset_contains(const struct fpset *set, struct fp fp)
+{
+	const struct fpsub *s = &set->sub[fp.lo &
+	    (((uint64_t)1 << set->subbits) - 1)];
+	int hit;
+
+	sub_probe(s, fp, &hit);
+	return hit;
+}
+
+static int
+fp_cmp(const void *a, const void *b)
+{
+	const struct fp *x = a, *y = b;
+
+	if (x->hi != y->hi)
+		return x->hi < y->hi ? -1 : 1;
+	if (x->lo != y->lo)
+		return x->lo < y->lo ? -1 : 1;
+	return 0;
+}
+
+size_t
+fpset_sorted(const struct fpset *set, struct fp **out)
+{
+	size_t i, j, k = 0, n = (size_t)1 << set->subbits;
+	struct fp *v;
+
+	v = xmalloc(set->count > 0 ? set->count * sizeof *v : 1);
+	for (i = 0; i < n; i++)
+		for (j = 0; j <= set->sub[i].mask; j++)
+			if ((set->sub[i].slot[j].lo | set->sub[i].slot[j].hi) != 0)
+				v[k++] = set->sub[i].slot[j];
+	qsort(v, k, sizeof *v, fp_cmp);
+	*out = v;
+	return k;
+}
+
+size_t
+fpset_bytes(const struct fpset *set)
+{
+	size_t i, n = (size_t)1 << set->subbits, b = 0;
+
+	for (i = 0; i < n; i++)
+		b += set->sub[i].alloc * (sizeof(struct fp) +
+		    (set->origins ? sizeof(struct fp_origin) : 0));
+	return b;
+}
+
+/* Subtables of the stream set: growth copies 1/256 of it at a time. */
+#define STREAM_SUBBITS	8
+
+void
+dedupe_init(struct dedupe *d, const struct dedupe_opts *o)
+{
+	memset(d, 0, sizeof *d);
+	d->o = *o;
+	if (d->o.part_n == 0) {
+		d->o.part_k = 0;
+		d->o.part_n = 1;
+	}
+	if (d->o.key == DEDUPE_FOLDED)
+		para_fold_init(&d->fold);
+	if (d->o.scope == DEDUPE_STREAM)
+		fpset_init(&d->seen, STREAM_SUBBITS, d->o.origins);
+	fpset_init(&d->rec, 0, 1);
+	buf_init(&d->keys);
+}
+
+void
+dedupe_release(struct dedupe *d)
+{
+	if (d->o.key == DEDUPE_FOLDED)
+		para_fold_release(&d->fold);
+	if (d->o.scope == DEDUPE_STREAM)
+		fpset_release(&d->seen);
+	fpset_release(&d->rec);
+	free(d->para);
+	free(d->rawtab);
+	buf_release(&d->keys);
+}
+
+static int
+ends_in_ellipsis(const char *p, size_t n, size_t *ell)
+{
+	if (n >= 3 && memcmp(p + n - 3, "\xe2\x80\xa6", 3) == 0) {
+		*ell = 3;
+		return 1;
+	}
+	if (n >= 3 && memcmp(p + n - 3, "...", 3) == 0) {
+		*ell = 3;
+		return 1;
+	}
+	return 0;
+}
+
+static uint64_t
+count_chars(const char *p, size_t n)
+{
+	uint64_t c = 0;
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		c += ((unsigned char)p[i] & 0xC0) != 0x80;
+	return c;
+}
+
+/*
+ * The earlier paragraph of the record with the same bytes as paragraph i,
+ * or SIZE_MAX; paragraph i joins the table.  The table (indices + 1 by a
+ * 64-bit hash of the bytes) is cleared by dedupe_text for every record.
+ */
+static size_t
+same_bytes(struct dedupe *d, const char *text, size_t i)
+{
+	const struct para *pa = &d->para[i], *q;
+	uint64_t h = XXH3_64bits(text + pa->off, pa->len);
+	size_t k = (size_t)(h >> 40) & (d->rawcap - 1);
+
+	for (; d->rawtab[k] != 0; k = (k + 1) & (d->rawcap - 1)) {
+		q = &d->para[d->rawtab[k] - 1];
+		if (q->len == pa->len && memcmp(text + q->off, text + pa->off,
+		    pa->len) == 0)
+			return d->rawtab[k] - 1;
+	}
+	d->rawtab[k] = (uint32_t)(i + 1);
+	return SIZE_MAX;
+}
+
+size_t
+dedupe_text(struct dedupe *d, const char *text, size_t n, int json_nl,
+    int64_t id)
+{
+	const char *p = text, *end = text + n, *nl, *kbase, *tk, *s;
+	struct fpset *set;
+	struct para *pa;
+	struct fp_origin org;
+	size_t i, j, tl, ell, removed = 0;
+
+	d->npara = 0;
+	d->text = text;
+	buf_reset(&d->keys);
+	for (;;) {
+		if (d->npara == d->cappara) {
+			d->cappara = d->cappara ? d->cappara * 2 : 64;
+			d->para = xrealloc(d->para, d->cappara,
+			    sizeof *d->para);
+		}
+		pa = &d->para[d->npara++];
+		nl = memchr(p, json_nl ? '\\' : '\n', (size_t)(end - p));
+		pa->off = (size_t)(p - text);
+		pa->len = (size_t)((nl != NULL ? nl : end) - p);
+		if (nl == NULL)
+			break;
+		p = nl + 1 + (json_nl != 0);
+		if (p > end)		/* a lone backslash at the end */
+			p = end;
+	}
+	if (d->o.scope == DEDUPE_RECORD) {
+		set = &d->rec;
+		fpset_reset(set, d->npara);
+	} else
+		set = &d->seen;
+	if (d->o.key == DEDUPE_FOLDED) {
+		if (d->npara >= UINT32_MAX)
+			die(EX_SOFTWARE, "more than %u paragraphs in a text",
+			    UINT32_MAX - 1);
+		for (i = 16; i < 2 * d->npara; i *= 2)
+			;
+		if (i > d->rawalloc) {
+			free(d->rawtab);
+			d->rawtab = xcalloc(i, sizeof *d->rawtab);
+			d->rawalloc = i;
+		} else
+			memset(d->rawtab, 0, i * sizeof *d->rawtab);
+		d->rawcap = i;
+	}
+	/*
+	 * Two passes: keys and fingerprints first, prefetching each one's
+	 * slot, so that the table's cache misses overlap; then the fates.
+	 */
+	for (i = 0; i < d->npara; i++) {
+		pa = &d->para[i];
+		s = text + pa->off;
+		pa->fate = PARA_KEPT;
+		pa->decide = 0;
+		pa->first.id = DEDUPE_NO_ID;
+		pa->first.para = 0;
+		pa->koff = pa->off;
+		pa->klen = 0;
+		/* An empty line separates; it is never removed. */
+		if (pa->len == 0)
+			continue;
+		d->paras++;
+		if (d->o.key == DEDUPE_EXACT) {
+			pa->klen = pa->len;
+			pa->fp = fp_of(s, pa->len, SEED_EXACT);
+		} else if ((j = same_bytes(d, text, i)) != SIZE_MAX) {
+			/* A doubled copy: fold it once. */
+			pa->koff = d->para[j].koff;
+			pa->klen = d->para[j].klen;
+			pa->fp = d->para[j].fp;
+		} else {
+			pa->koff = d->keys.len;
+			para_key(&d->fold, s, pa->len, &d->keys);
+			pa->klen = d->keys.len - pa->koff;
+			if (pa->klen > 0)
+				pa->fp = fp_of(d->keys.data + pa->koff,
+				    pa->klen, SEED_FOLDED);
+			else
+				pa->fp = fp_of(s, pa->len, SEED_EXACT);
+		}
+		if (d->o.min_chars > 0 && (pa->len < d->o.min_chars ||
+		    count_chars(s, pa->len) < d->o.min_chars))
+			continue;
+		if (d->o.part_n > 1 && fp_partition(pa->fp, d->o.part_n) !=
+		    d->o.part_k) {
+			pa->fate = PARA_FOREIGN;
+			continue;
+		}
+		pa->decide = 1;
+		fpset_prefetch(set, pa->fp);
+	}
+	for (i = 0; i < d->npara; i++) {
+		pa = &d->para[i];
+		if (!pa->decide)
+			continue;
+		s = text + pa->off;
+		org.id = id;
+		org.para = (uint32_t)(i + 1 <= UINT32_MAX ? i + 1 : UINT32_MAX);
+		if (!fpset_insert(set, pa->fp, &org, &pa->first)) {
+			pa->fate = PARA_REPEAT;
+			removed++;
+			continue;
+		}
+		/*
+		 * A cut-short copy: its key without the ellipsis is a prefix
+		 * of an earlier paragraph's key.  A folded key is the same
+		 * with or without the ellipsis (it folds to full stops, which
+		 * go, and has a boundary before it).
+		 */
+		if (!ends_in_ellipsis(s, pa->len, &ell))
+			continue;
+		if (d->o.key == DEDUPE_FOLDED) {
+			kbase = d->keys.data;
+			tk = kbase + pa->koff;
+			tl = pa->klen;
+		} else {
+			kbase = text;
+			tk = s;
+			tl = pa->len - ell;
+		}
+		if (tl == 0)
+			continue;
+		for (j = 0; j < i; j++)
+			if (d->para[j].klen >= tl &&
+			    memcmp(kbase + d->para[j].koff, tk, tl) == 0) {
+				pa->fate = PARA_TRUNCATED;
+				pa->first.id = id;
+				pa->first.para = (uint32_t)(j + 1);
+				removed++;
+				break;
+			}
+	}
+	d->removed += removed;
+	return removed;
+}
+
+void
+dedupe_join(const char *text, const struct para *pa, size_t npara,
+    const unsigned char *removed, int json_nl, struct buf *out)
+{
+	size_t i;
+	int first = 1;
+
+	for (i = 0; i < npara; i++) {
+		if (removed[i])
+			continue;
+		if (!first && json_nl)
+			buf_add(out, "\\n", 2);
+		else if (!first)
+			buf_addch(out, '\n');
+		first = 0;
+		buf_add(out, text + pa[i].off, pa[i].len);
+	}
+}
+
+static void
+put_le32(unsigned char *p, uint32_t v)
+{
+	int i;
+
+	for (i = 0; i < 4; i++)
+		p[i] = (unsigned char)(v >> (8 * i));
+}
+
+static void
+put_le64(unsigned char *p, uint64_t v)
+{
+	int i;
+
+	for (i = 0; i < 8; i++)
+		p[i] = (unsigned char)(v >> (8 * i));
+}
+
+static uint32_t
+get_le32(const unsigned char *p)
+{
+	return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 |
+	    (uint32_t)p[3] << 24;
+}
+
+static uint64_t
+get_le64(const unsigned char *p)
+{
+	return (uint64_t)get_le32(p) | (uint64_t)get_le32(p + 4) << 32;
+}
+
+/* The Unicode version the folded keys depend on. */
+static void
+unicode_version(unsigned char v[4])
+{
+	UVersionInfo u;
+
+	u_getUnicodeVersion(u);
+	memcpy(v, u, 4);
+}
+
+static void
+read_full(int fd, const char *path, unsigned char *p, size_t n)
+{
+	ssize_t r;
+
+	while (n > 0) {
+		r = read(fd, p, n);
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r < 0)
+			die(EX_IOERR, "cannot read state '%s':", path);
+		if (r == 0)
+			die(EX_DATAERR, "state '%s': truncated", path);
+		p += r;
+		n -= (size_t)r;
+	}
+}
+
+#define STATE_CHUNK	65536
+
+int
+dedupe_state_load(struct dedupe *d, const char *path)
+{
+	unsigned char h[DEDUPE_STATE_HEADER], uv[4], *chunk;
+	struct fp_origin org = { DEDUPE_NO_ID, 0 };
+	struct fp fp, prev = { 0, 0 };
+	XXH3_state_t *xs;
+	struct stat st;
+	uint64_t count, i, k, n;
+	uint32_t kind, pk, pn;
+	int fd;
+
+	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) < 0) {
+		if (errno == ENOENT)
+			return 1;
+		die(EX_NOINPUT, "cannot open state '%s':", path);
+	}
+	if (fstat(fd, &st) != 0)
+		die(EX_IOERR, "cannot stat state '%s':", path);
+	if (!S_ISREG(st.st_mode))
+		die(EX_DATAERR, "state '%s': not a regular file", path);
+	if (st.st_size < DEDUPE_STATE_HEADER)
+		die(EX_DATAERR, "state '%s': truncated (%lld bytes, the header "
+		    "alone is %d)", path, (long long)st.st_size,
+		    DEDUPE_STATE_HEADER);
+	read_full(fd, path, h, sizeof h);
+	if (memcmp(h, DEDUPE_STATE_MAGIC, 8) != 0)
+		die(EX_DATAERR, "state '%s': not a dedupe-paragraphs state file",
+		    path);
+	if (get_le64(h + 56) != XXH3_64bits(h, 56))
+		die(EX_DATAERR, "state '%s': corrupt header (checksum)", path);
+	if (get_le32(h + 8) != DEDUPE_STATE_VERSION)
+		die(EX_DATAERR, "state '%s': format version %u, this program "
+		    "reads version %d", path, get_le32(h + 8),
+		    DEDUPE_STATE_VERSION);
+	kind = get_le32(h + 20);
+	if (kind != (uint32_t)d->o.key)
+		die(EX_DATAERR, "state '%s': written with --key %s, this run "
+		    "uses --key %s", path, kind == DEDUPE_EXACT ? "exact" :
+		    "folded", d->o.key == DEDUPE_EXACT ? "exact" : "folded");
+	pk = get_le32(h + 24);
+	pn = get_le32(h + 28);
+	if (pn == 0 || pk >= pn)
+		die(EX_DATAERR, "state '%s': corrupt header (partition %u/%u)",
+		    path, pk, pn);
+	if (pn > 1 && (pk != d->o.part_k || pn != d->o.part_n))
+		die(EX_DATAERR, "state '%s': holds partition %u/%u, this run is "
+		    "partition %u/%u", path, pk, pn, d->o.part_k, d->o.part_n);
+	unicode_version(uv);
+	if (kind == DEDUPE_FOLDED && (get_le32(h + 12) != DEDUPE_FOLD_VERSION ||
+	    memcmp(h + 16, uv, 4) != 0))
+		die(EX_DATAERR, "state '%s': written with folding version %u "
+		    "(Unicode %u.%u.%u), this is folding version %d (Unicode "
+		    "%u.%u.%u); rebuild the state", path, get_le32(h + 12),
+		    h[16], h[17], h[18], DEDUPE_FOLD_VERSION, uv[0], uv[1],
+		    uv[2]);
+	count = get_le64(h + 32);
+	if (count > ((uint64_t)INT64_MAX - DEDUPE_STATE_HEADER) / 16 ||
+	    (uint64_t)st.st_size != DEDUPE_STATE_HEADER + count * 16)
+		die(EX_DATAERR, "state '%s': %s (%lld bytes for %llu "
+		    "fingerprints)", path, (uint64_t)st.st_size <
+		    DEDUPE_STATE_HEADER + count * 16 ? "truncated" :
+		    "wrong size", (long long)st.st_size,
+		    (unsigned long long)count);
+	if ((xs = XXH3_createState()) == NULL)
+		die(EX_SOFTWARE, "out of memory");
+	XXH3_64bits_reset(xs);
+	chunk = xmalloc(STATE_CHUNK * 16);
+	for (i = 0; i < count; i += n) {
+		n = count - i < STATE_CHUNK ? count - i : STATE_CHUNK;
+		read_full(fd, path, chunk, n * 16);
+		XXH3_64bits_update(xs, chunk, n * 16);
+		for (k = 0; k < n; k++) {
+			fp.lo = get_le64(chunk + 16 * k);
+			fp.hi = get_le64(chunk + 16 * k + 8);
+			if ((fp.lo | fp.hi) == 0 || (i + k > 0 &&
+			    fp_cmp(&prev, &fp) >= 0))
+				die(EX_DATAERR, "state '%s': corrupt "
+				    "(fingerprint %llu out of order)", path,
+				    (unsigned long long)(i + k + 1));
+			prev = fp;
+			if (d->o.part_n > 1 && fp_partition(fp, d->o.part_n) !=
+			    d->o.part_k)
+				continue;
+			fpset_insert(&d->seen, fp, &org, NULL);
+			d->loaded++;
+		}
+	}
+	if (XXH3_64bits_digest(xs) != get_le64(h + 40))
+		die(EX_DATAERR, "state '%s': corrupt (checksum)", path);
+	XXH3_freeState(xs);
+	free(chunk);
+	close(fd);
+	return 0;
+}
+
+void
+dedupe_state_save(struct dedupe *d, const char *path)
+{
+	unsigned char h[DEDUPE_STATE_HEADER], *chunk;
+	struct fp *v;
+	struct out o;
+	size_t n, i, k, m;
+
+	n = fpset_sorted(&d->seen, &v);
+	chunk = xmalloc(STATE_CHUNK * 16);
+	memset(h, 0, sizeof h);
+	memcpy(h, DEDUPE_STATE_MAGIC, 8);
+	put_le32(h + 8, DEDUPE_STATE_VERSION);
+	put_le32(h + 12, DEDUPE_FOLD_VERSION);
+	unicode_version(h + 16);
+	put_le32(h + 20, (uint32_t)d->o.key);
+	put_le32(h + 24, d->o.part_k);
+	put_le32(h + 28, d->o.part_n);
+	put_le64(h + 32, (uint64_t)n);
+	/* The payload is what goes to the file: little-endian pairs. */
+	{
+		XXH3_state_t *xs = XXH3_createState();
+
+		if (xs == NULL)
+			die(EX_SOFTWARE, "out of memory");
+		XXH3_64bits_reset(xs);
+		for (i = 0; i < n; i += m) {
+			m = n - i < STATE_CHUNK ? n - i : STATE_CHUNK;
+			for (k = 0; k < m; k++) {
+				put_le64(chunk + 16 * k, v[i + k].lo);
+				put_le64(chunk + 16 * k + 8, v[i + k].hi);
+			}
+			XXH3_64bits_update(xs, chunk, m * 16);
+		}
+		put_le64(h + 40, XXH3_64bits_digest(xs));
+		XXH3_freeState(xs);
+	}
+	put_le64(h + 56, XXH3_64bits(h, 56));
+	out_open_atomic(&o, path);
+	out_write(&o, h, sizeof h);
+	for (i = 0; i < n; i += m) {
+		m = n - i < STATE_CHUNK ? n - i : STATE_CHUNK;
+		for (k = 0; k < m; k++) {
+			put_le64(chunk + 16 * k, v[i + k].lo);
+			put_le64(chunk + 16 * k + 8, v[i + k].hi);
+		}
+		out_write(&o, chunk, m * 16);
+	}
+	out_close(&o);
+	free(chunk);
+	free(v);
+}

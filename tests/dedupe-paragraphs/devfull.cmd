@@ -1,0 +1,1 @@
+dedupe-paragraphs < "$D/record.in" > /dev/full

@@ -1,0 +1,1 @@
+dedupe-paragraphs -o out.jsonl < "$D/record.in" && cat out.jsonl && ls

@@ -1,0 +1,1 @@
+dedupe-paragraphs -q --rejects rej < "$D/rejects.in"; echo "exit $?"; cat rej

@@ -1,0 +1,1 @@
+dedupe-paragraphs --rejects rej < "$D/rejects.in"; echo "exit $?"; cat rej

@@ -1,0 +1,1 @@
+cd "$D" && dedupe-paragraphs --scope stream --state record.in/x < record.in

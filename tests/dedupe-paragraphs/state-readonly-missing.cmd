@@ -1,0 +1,1 @@
+dedupe-paragraphs --scope stream --state missing --state-readonly < "$D/record.in"; echo "exit $?"; ls

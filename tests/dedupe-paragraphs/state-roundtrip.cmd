@@ -1,0 +1,1 @@
+dedupe-paragraphs --scope stream --state s < "$D/stream.in" > /dev/null && dedupe-paragraphs --scope stream --state s --explain < "$D/state2.in" && dedupe-paragraphs --scope stream --state s -v < /dev/null 2>&1 | sed "s/RSS [0-9]* KiB/RSS N KiB/; s/[0-9.]* s\$/T s/"

@@ -1,0 +1,252 @@
+/*
+ * Unit tests for filters/lib/dedupe: the fast folded key equals the slow
+ * (whole-paragraph ICU) one for every code point alone, in context and in
+ * random strings; the fingerprint set; paragraph fates.
+ */
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "dedupe.h"
+#include "utf8.h"
+#include "unit.h"
+
+static struct para_fold F;
+static struct buf fast = BUF_INIT, slow = BUF_INIT;
+
+static int
+same_key(const char *p, size_t n)
+{
+	buf_reset(&fast);
+	buf_reset(&slow);
+	para_key(&F, p, n, &fast);
+	para_key_slow(&F, p, n, &slow);
+	return fast.len == slow.len && memcmp(fast.data, slow.data,
+	    fast.len) == 0;
+}
+
+static const char *
+key_of(const char *s)
+{
+	buf_reset(&fast);
+	para_key(&F, s, strlen(s), &fast);
+	return fast.data;
+}
+
+static uint64_t rng = 0x9E3779B97F4A7C15u;
+
+static uint64_t
+next_rand(void)
+{
+	rng ^= rng << 13;
+	rng ^= rng >> 7;
+	rng ^= rng << 17;
+	return rng;
+}
+
+/* Code points where normalisation gets interesting. */
+static const uint32_t spicy[] = {
+	'a', 'e', 'A', 'I', 'i', 'K', 's', ' ', '.', 0x0301, 0x0308, 0x0323,
+	0x0327, 0x0345, 0x0307, 0x00C5, 0x00E9, 0x00DF, 0x0130, 0x0131,
+	0x03A3, 0x03C2, 0x0390, 0x1E9E, 0x212B, 0x2126, 0xFB01, 0xFF21,
+	0x1100, 0x1161, 0x11A8, 0xAC00, 0xAC01, 0x0915, 0x093C, 0x094D,
+	0x09C7, 0x09BE, 0x0B47, 0x0B3E, 0x0CD5, 0x0E33, 0x0F73, 0x3099,
+	0x304B, 0x309A, 0x200D, 0xFE0F, 0x1F1F7, 0x1F1FA, 0x1F44D, 0x1F3FD,
+	0x00AD, 0x200B, 0x2026, 0xFDFA, 0x1D15E, 0x1D165, 0x05B0, 0x0651,
+	0x064B, 0x0627, 0x0653, 0x0654, 0x0655, 0x115F, 0x3164, 0xFFA0,
+	0x1F3FB, 0x20E3, 0x0660, 0x2460, 0x00BD, 0x0041, 0x030A, 0x1E0A,
+	0x0323, 0x0307, 0x1100, 0x1175, 0x11AF, 0x3131, 0x32C0, 0x337F,
+};
+
+int
+main(void)
+{
+	unsigned char s[64];
+	char str[512];
+	uint32_t cp, marks[] = { 0x0301, 0x0308, 0x0323, 0x0345, 0x1161,
+	    0x11A8, 0x3099, 0x093C };
+	size_t n, i, j, bad = 0, badctx = 0, badrand = 0;
+	struct fpset set;
+	struct fp fp, *v;
+	struct fp_origin org = { 7, 3 }, got;
+	struct dedupe d;
+	struct dedupe_opts o;
+	uint64_t seed;
+	size_t nrand = 200000, nfp = 1000000;
+	unsigned stride = 1;
+	int ok;
+
+	para_fold_init(&F);
+	/* Under valgrind, a sample of the code points and strings. */
+	if (getenv("CONFIG") != NULL && strcmp(getenv("CONFIG"), "valgrind")
+	    == 0) {
+		stride = 97;
+		nrand = 5000;
+		nfp = 50000;
+	}
+
+	/* Every code point alone, after a base, and before marks. */
+	for (cp = 0; cp <= 0x10FFFF; cp += stride) {
+		if (cp >= 0xD800 && cp <= 0xDFFF)
+			continue;
+		n = utf8_encode(s, cp);
+		if (!same_key((char *)s, n) && bad++ < 5)
+			printf("# alone U+%04X\n", (unsigned)cp);
+		n = 0;
+		s[n++] = 'e';
+		n += utf8_encode(s + n, cp);
+		n += utf8_encode(s + n, marks[cp % 8]);
+		n += utf8_encode(s + n, marks[(cp / 8) % 8]);
+		s[n++] = 'x';
+		if (!same_key((char *)s, n) && badctx++ < 5)
+			printf("# in context U+%04X\n", (unsigned)cp);
+	}
+	CHECK(bad == 0, "fast key == slow key for every code point alone "
+	    "(every %u)", stride);
+	CHECK(badctx == 0, "fast key == slow key for every code point between "
+	    "a base and combining marks");
+
+	/* Random strings of interesting code points and invalid bytes. */
+	for (i = 0; i < nrand; i++) {
+		n = 0;
+		for (j = next_rand() % 24; j > 0; j--) {
+			uint64_t r = next_rand();
+
+			if (r % 17 == 0)
+				str[n++] = (char)(0x80 + r % 0x7F);
+			else if (r % 5 == 0)
+				n += utf8_encode((unsigned char *)str + n,
+				    (uint32_t)(r >> 8) % 0x3000);
+			else
+				n += utf8_encode((unsigned char *)str + n,
+				    spicy[(r >> 8) % (sizeof spicy /
+				    sizeof spicy[0])]);
+		}
+		if (!same_key(str, n) && badrand++ < 5) {
+			printf("# random:");
+			for (j = 0; j < n; j++)
+				printf(" %02x", (unsigned char)str[j]);
+			printf("\n");
+		}
+	}
+	CHECK(badrand == 0, "fast key == slow key on %zu random strings",
+	    nrand);
+
+	CHECK(strcmp(key_of("Read in full"), "readinfull") == 0,
+	    "folded: case and spaces go");
+	CHECK(strcmp(key_of("\xf0\x9f\x91\x89 Read in full"), "readinfull") == 0,
+	    "folded: a leading emoji goes");
+	CHECK(strcmp(key_of("\xf0\x9f\x93\x84 READ  in\xc2\xa0" "full!"),
+	    "readinfull") == 0, "folded: no-break space, punctuation go");
+	CHECK(strcmp(key_of("\xe2\x80\xa2 caf\x65\xcc\x81"),
+	    key_of("caf\xc3\xa9")) == 0, "folded: NFD equals NFC, bullet goes");
+	CHECK(strcmp(key_of("\xef\xac\x81\xef\xbc\xa1"), "fia") == 0,
+	    "folded: compatibility forms (fi ligature, fullwidth)");
+	CHECK(key_of("<...>")[0] == '\0', "folded: punctuation only is empty");
+	CHECK(key_of("\xf0\x9f\x87\xb7\xf0\x9f\x87\xba")[0] == '\0',
+	    "folded: a flag is empty");
+	CHECK(strcmp(key_of("trade between\xe2\x80\xa6"),
+	    key_of("trade between")) == 0,
+	    "folded: an ellipsis folds away");
+	CHECK(strcmp(key_of("\xd0\xa1\xd0\xa2\xd0\x9e"),
+	    "\xd1\x81\xd1\x82\xd0\xbe") == 0, "folded: Cyrillic lower-cased");
+
+	/* fpset: a million random fingerprints, each once. */
+	fpset_init(&set, 8, 1);
+	ok = 1;
+	seed = rng;
+	for (i = 0; i < nfp; i++) {
+		fp.lo = next_rand();
+		fp.hi = next_rand();
+		org.para = (uint32_t)i;
+		if (!fpset_insert(&set, fp, &org, &got))
+			ok = 0;
+	}
+	CHECK(ok && set.count == nfp, "fpset: %zu distinct inserted", nfp);
+	/* Re-run the sequence: every one is found, with its origin. */
+	rng = seed;
+	for (i = 0; i < nfp && ok; i++) {
+		fp.lo = next_rand();
+		fp.hi = next_rand();
+		if (fpset_insert(&set, fp, &org, &got) || got.para != i ||
+		    got.id != 7)
+			ok = 0;
+	}
+	CHECK(ok && set.count == nfp, "fpset: each found again with its "
+	    "origin");
+	CHECK(fpset_sorted(&set, &v) == nfp, "fpset: sorted lists all");
+	for (i = 1, ok = 1; i < nfp; i++)
+		if (v[i - 1].hi > v[i].hi || (v[i - 1].hi == v[i].hi &&
+		    v[i - 1].lo >= v[i].lo))
+			ok = 0;
+	CHECK(ok, "fpset: sorted is strictly ascending");
+	/* Doubled at 3/4 full: at most 8/3 slots of 32 bytes a fingerprint. */
+	CHECK(fpset_bytes(&set) / 32 * 3 <= nfp * 8u + 8192 * 3,
+	    "fpset: at most 8/3 slots a fingerprint");
+	free(v);
+	fpset_release(&set);
+
+	fpset_init(&set, 0, 0);
+	fpset_reset(&set, 1000);
+	fp.lo = 5;
+	fp.hi = 6;
+	CHECK(fpset_insert(&set, fp, NULL, NULL) == 1 &&
+	    fpset_contains(&set, fp), "fpset: insert after reset");
+	fpset_reset(&set, 3);
+	CHECK(!fpset_contains(&set, fp) && set.count == 0,
+	    "fpset: reset empties");
+	fpset_release(&set);
+
+	/* Paragraph fates. */
+	memset(&o, 0, sizeof o);
+	o.key = DEDUPE_FOLDED;
+	o.scope = DEDUPE_RECORD;
+	o.part_n = 1;
+	dedupe_init(&d, &o);
+	{
+		const char *t = "Head\nBody one.\nBody two is long\n\n"
+		    "body ONE\nBody two\xe2\x80\xa6\n\nx...";
+
+		CHECK(dedupe_text(&d, t, strlen(t), 0, 1) == 2 &&
+		    d.npara == 8 && d.para[4].fate == PARA_REPEAT &&
+		    d.para[4].first.para == 2 &&
+		    d.para[5].fate == PARA_TRUNCATED &&
+		    d.para[5].first.para == 3 && d.para[3].fate == PARA_KEPT &&
+		    d.para[6].fate == PARA_KEPT && d.para[7].fate == PARA_KEPT,
+		    "record: repeat, truncated copy, empty lines kept, "
+		    "no false prefix");
+		CHECK(dedupe_text(&d, t, strlen(t), 0, 2) == 2,
+		    "record: the next record starts afresh");
+	}
+	dedupe_release(&d);
+	o.key = DEDUPE_EXACT;
+	o.min_chars = 5;
+	dedupe_init(&d, &o);
+	{
+		const char *t = "abc\nabc\nAbcdef\nabcdef\nabcdef\nAbc...";
+
+		CHECK(dedupe_text(&d, t, strlen(t), 0, 1) == 2 &&
+		    d.para[1].fate == PARA_KEPT &&
+		    d.para[3].fate == PARA_KEPT &&
+		    d.para[4].fate == PARA_REPEAT &&
+		    d.para[5].fate == PARA_TRUNCATED,
+		    "exact: case counts, short kept, prefix of bytes");
+	}
+	dedupe_release(&d);
+
+	/* Partitions: every fingerprint has exactly one owner. */
+	for (i = 0, ok = 1; i < 100000; i++) {
+		fp.lo = next_rand();
+		fp.hi = next_rand();
+		if (fp_partition(fp, 4) > 3 || fp_partition(fp, 1) != 0)
+			ok = 0;
+	}
+	fp.hi = UINT64_MAX;
+	CHECK(ok && fp_partition(fp, 64) == 63, "partition in range");
+
+	para_fold_release(&F);
+	buf_release(&fast);
+	buf_release(&slow);
+	return unit_status();
+}
