@@ -206,12 +206,22 @@ void
 out_open_atomic(struct out *o, const char *path)
 {
 	struct sigaction sa;
+	struct stat st;
 	char *copy, *dir, *tmp;
 	const char *base;
 	mode_t mask;
 	size_t n;
 	int fd;
 
+	/*
+	 * A device or a FIFO (/dev/null, /dev/full, a named pipe) is written
+	 * in place: a rename would replace it with a regular file.
+	 */
+	if (stat(path, &st) == 0 && !S_ISREG(st.st_mode) &&
+	    !S_ISDIR(st.st_mode)) {
+		out_open(o, path);
+		return;
+	}
 	if (tmp_path != NULL)
 		die(EX_SOFTWARE, "only one atomic output file is supported");
 	copy = xstrdup(path);

@@ -55,7 +55,10 @@ struct out {
 };
 
 void	out_init_fd(struct out *, int fd, const char *name);
-/* Open path for writing through a temporary file in the same folder. */
+/*
+ * Open path for writing through a temporary file in the same folder (an
+ * existing device or FIFO is written in place).
+ */
 void	out_open_atomic(struct out *, const char *path);
 /* Open path for writing, truncating (a rejects file, say). */
 void	out_open(struct out *, const char *path);
