@@ -1,0 +1,1 @@
+compress-archive "$TOP/samples/channel.split-posts.jsonl" | compress-archive -d
