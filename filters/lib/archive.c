@@ -16,7 +16,7 @@
 #include "util.h"
 
 #define INDEX_HEAD	36		/* index payload before the entries */
-#define INDEX_ENTRY	12
+#define INDEX_ENTRY	16
 #define SEEK_ENTRY	12
 #define SEEK_FOOTER	9
 #define SKIP_HEAD	8		/* skippable magic and size */
@@ -75,6 +75,7 @@ struct job {
 	struct buf	 in, out;
 	uint64_t	 first;
 	uint32_t	 nrec;
+	uint32_t	 chash;		/* of the compressed bytes */
 	enum job_state	 state;
 	const char	*err;
 };
@@ -134,6 +135,7 @@ compress_job(struct archive_writer *w, ZSTD_CCtx *cc, struct job *j)
 		return;
 	}
 	buf_setlen(&j->out, r);
+	j->chash = (uint32_t)XXH64(j->out.data, r, 0);
 }
 
 static void *
@@ -209,6 +211,7 @@ write_oldest(struct archive_writer *w)
 	frame_add(w, FRAME_DATA, (uint32_t)j->out.len, (uint32_t)j->in.len,
 	    get32((unsigned char *)j->out.data + j->out.len - 4), j->first,
 	    j->nrec);
+	w->f[w->nf - 1].chash = j->chash;
 	buf_reset(&j->in);
 	j->state = JOB_FREE;
 	w->oldest = (w->oldest + 1) % w->njobs;
@@ -424,6 +427,7 @@ write_tail(struct archive_writer *w)
 			continue;
 		put64(p, w->f[i].first);
 		put32(p + 8, w->f[i].records);
+		put32(p + 12, w->f[i].chash);
 		p += INDEX_ENTRY;
 	}
 	put64(p, XXH64(idx.data, isize - 8, 0));
@@ -660,6 +664,7 @@ read_index(struct archive *a, const unsigned char *table, size_t tablen,
 		f->kind = FRAME_DATA;
 		f->first = get64(p + INDEX_HEAD + INDEX_ENTRY * i);
 		f->records = get32(p + INDEX_HEAD + INDEX_ENTRY * i + 8);
+		f->chash = get32(p + INDEX_HEAD + INDEX_ENTRY * i + 12);
 		if (f->first != next || f->records == 0 ||
 		    f->records > f->dsize || f->dsize == 0) {
 			fail(e, EX_DATAERR, "record index: frame %u: bad "
@@ -821,6 +826,10 @@ decode_frame(struct archive *a, const struct archive_frame *f,
 	p = (unsigned char *)a->cbuf.data;
 	if (read_at(a, p, f->csize, f->offset, e) != 0)
 		return -1;
+	if ((uint32_t)XXH64(p, f->csize, 0) != f->chash)
+		return fail(e, EX_DATAERR, "frame %u at offset %" PRIu64 ": "
+		    "its bytes do not match the record index (corrupt)", no,
+		    f->offset);
 	if (f->csize < 4 || get32(p) != ZSTD_MAGICNUMBER)
 		return fail(e, EX_DATAERR, "frame %u at offset %" PRIu64 ": "
 		    "not a zstd frame (corrupt)", no, f->offset);

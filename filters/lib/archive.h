@@ -19,10 +19,13 @@
  *   0   "TGRX"  4   version (1)  5  flags (1 raw, 2 dictionary)  6  0 (2)
  *   8   data frames n (4)   12  records (8)   20  XXH64 of the dictionary
  *   28  XXH64 of the whole seek table frame   36  n x { first record (8),
- *   records (4) }   36+12n  XXH64 of the 36+12n bytes before it
+ *   records (4), low 32 bits of the XXH64 of the frame's compressed bytes
+ *   (4) }   36+16n  XXH64 of the 36+16n bytes before it
  *
  * so one read of the tail proves the seek table and the index intact, and
- * every data frame read is checked against both.
+ * every data frame read is checked against both: its content against
+ * zstd's checksum, its bytes against the index (zstd streams have bits
+ * whose flip changes nothing decoded; a changed archive still fails -t).
  *
  * A record is one line: the writer takes it without its LF and stores it
  * with one; a frame holds whole lines only.  The writer compresses frames
@@ -69,7 +72,7 @@ struct archive_writer *archive_writer_new(const struct archive_opts *,
 	    archive_emit_fn, void *ctx);
 /* Add one record (a line without its LF); -1 if it is too large. */
 int	archive_writer_add(struct archive_writer *, const char *p, size_t n);
-/* Write the remaining frames, the index and the seek table; 0, or -1. */
+/* Write the remaining frames, the index and the seek table. */
 void	archive_writer_finish(struct archive_writer *);
 void	archive_writer_free(struct archive_writer *);
 /* Counts for -v; valid after finish. */
@@ -93,6 +96,7 @@ enum archive_frame_kind { FRAME_DICT, FRAME_DATA, FRAME_INDEX };
 struct archive_frame {
 	uint64_t	offset;
 	uint32_t	csize, dsize, checksum;
+	uint32_t	chash;		/* of the compressed bytes (data) */
 	uint64_t	first;		/* first record, 1-based (data frames) */
 	uint32_t	records;
 	enum archive_frame_kind kind;
