@@ -24,6 +24,9 @@
 #define RESERVED_BITS	0x7C
 /* Records kept for training before the dictionary is built. */
 #define DICT_SAMPLE_MAX	(4 * 1024 * 1024)
+/* Samples for training: records this long, this much in all. */
+#define TRAIN_MIN	16
+#define TRAIN_TOTAL_MIN	(8 * 1024)
 /* A zstd block of 4 bytes (RLE) yields at most 128 KiB. */
 #define MAX_RATIO	32768
 
@@ -258,15 +261,30 @@ static int add_record(struct archive_writer *, const char *, size_t);
 static void
 train(struct archive_writer *w)
 {
-	struct buf *dict = &w->dict, frame = BUF_INIT;
-	size_t i, off, r;
+	struct buf *dict = &w->dict, frame = BUF_INIT, set = BUF_INIT;
+	size_t i, off, r, nset = 0, *sizes;
 
 	w->training = 0;
+	/*
+	 * libzstd 1.5.4's trainer reads out of bounds on tiny samples (found
+	 * by tests/fuzz/compress-archive-roundtrip): train on the records of
+	 * at least TRAIN_MIN bytes only.
+	 */
+	sizes = xcalloc(w->nsample, sizeof *sizes);
+	for (i = off = 0; i < w->nsample; off += w->ssize[i++])
+		if (w->ssize[i] >= TRAIN_MIN) {
+			buf_add(&set, w->sample.data + off, w->ssize[i]);
+			sizes[nset++] = w->ssize[i];
+		}
 	buf_grow(dict, w->o.dict_size);
-	r = ZDICT_trainFromBuffer(dict->data, w->o.dict_size, w->sample.data,
-	    w->ssize, (unsigned)w->nsample);
-	if (w->nsample == 0)
-		w->dict_err = "no records";
+	r = 0;
+	if (set.len >= TRAIN_TOTAL_MIN)
+		r = ZDICT_trainFromBuffer(dict->data, w->o.dict_size, set.data,
+		    sizes, (unsigned)nset);
+	free(sizes);
+	buf_release(&set);
+	if (r == 0)
+		w->dict_err = "too few records";
 	else if (ZDICT_isError(r))
 		w->dict_err = ZDICT_getErrorName(r);
 	else {
