@@ -8,6 +8,7 @@
 #   make check-valgrind   the golden cases under valgrind
 #   make bench      benchmarks beside jq, python3, uconv, awk and zstd
 #   make fuzz FUZZ_SECONDS=N   each libFuzzer target for N seconds
+#   make coverage   line coverage of filters/ from the whole suite (gcov)
 #   make install PREFIX=/usr/local
 
 PREFIX	?= /usr/local
@@ -84,6 +85,9 @@ check-valgrind: deps-test all
 bench: deps-test all
 	@tests/bench/run
 
+coverage: deps-test
+	@tests/coverage
+
 FUZZ_SECONDS ?= 60
 fuzz: deps-test
 	@tests/fuzz/run $(FUZZ_SECONDS)
@@ -100,6 +104,6 @@ install: all
 clean:
 	rm -rf bin build
 
-.PHONY: all asan deps deps-test demo check check-valgrind bench fuzz \
+.PHONY: all asan deps deps-test demo check check-valgrind bench fuzz coverage \
 	install clean
 .SECONDARY:

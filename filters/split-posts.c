@@ -58,6 +58,8 @@ marker(const char *opt, const char *s)
 {
 	if (*s == '\0')
 		die(EX_USAGE, "%s: must not be empty", opt);
+	if (utf8_check(s, strlen(s)) != strlen(s))
+		die(EX_USAGE, "%s: not valid UTF-8", opt);
 	return s;
 }
 
@@ -113,7 +115,7 @@ main(int argc, char *argv[])
 			split_finish(&s, &recs);
 			split_source(&s, source != NULL ? source : l.path);
 		}
-		if ((off = utf8_check(l.p, l.len)) != l.len) {
+		if (split_line(&s, l.p, l.len, &recs, &off) != 0) {
 			if (rej == NULL)
 				die(EX_DATAERR, "%s:%llu:%zu: invalid UTF-8",
 				    l.file, (unsigned long long)l.no,
@@ -122,7 +124,6 @@ main(int argc, char *argv[])
 			bad++;
 			continue;
 		}
-		split_line(&s, l.p, l.len, &recs);
 		if (recs.len >= FLUSH_AT) {
 			out_write(&out, recs.data, recs.len);
 			bytes_out += recs.len;

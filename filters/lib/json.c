@@ -10,14 +10,25 @@
 #define ONES	0x0101010101010101ULL
 #define HIGHS	0x8080808080808080ULL
 
-/* Whether any byte of w is '"', '\\', below 0x20, or above 0x7F. */
-static inline int
+/*
+ * The bytes of w (little-endian) that are '"', '\\', below 0x20 or above
+ * 0x7F, as their high bits.  The lowest bit set is exact (a borrow can only
+ * mark bytes above a true one), so ctz finds the first such byte.
+ */
+static inline uint64_t
 str_special(uint64_t w)
 {
 	uint64_t q = w ^ (ONES * '"'), s = w ^ (ONES * '\\');
 
 	return (((q - ONES) & ~q) | ((s - ONES) & ~s) |
-	    ((w - ONES * 0x20) & ~w) | w) & HIGHS ? 1 : 0;
+	    ((w - ONES * 0x20) & ~w) | w) & HIGHS;
+}
+
+/* How many plain bytes w starts with, given its mask m != 0. */
+static inline size_t
+plain_prefix(uint64_t m)
+{
+	return (size_t)__builtin_ctzll(m) >> 3;
 }
 
 static int
@@ -45,7 +56,7 @@ json_scan_string(const char *p, const char *end, int *escaped,
     struct json_err *e)
 {
 	const unsigned char *u, *uend = (const unsigned char *)end;
-	uint64_t w;
+	uint64_t w, m;
 	size_t k;
 	int i;
 
@@ -54,8 +65,10 @@ json_scan_string(const char *p, const char *end, int *escaped,
 	for (;;) {
 		while (uend - u >= 8) {
 			memcpy(&w, u, 8);
-			if (str_special(w))
+			if ((m = str_special(w)) != 0) {
+				u += plain_prefix(m);
 				break;
+			}
 			u += 8;
 		}
 		if (u == uend)
@@ -87,10 +100,21 @@ json_scan_string(const char *p, const char *end, int *escaped,
 			    "control character in string");
 		else if (*u < 0x80)
 			u++;
-		else if ((k = utf8_valid_len(u, uend)) != 0)
-			u += k;
-		else
-			return fail(e, (const char *)u, "invalid UTF-8");
+		else {
+			/* A run of non-ASCII text and its spaces, as in
+			 * json_escape. */
+			do {
+				if (*u == ' ')
+					k = 1;
+				else if (*u >= 0xC2 && *u < 0xE0 &&
+				    uend - u >= 2 && (u[1] & 0xC0) == 0x80)
+					k = 2;
+				else if ((k = utf8_valid_len(u, uend)) == 0)
+					return fail(e, (const char *)u,
+					    "invalid UTF-8");
+				u += k;
+			} while (u < uend && (*u >= 0x80 || *u == ' '));
+		}
 	}
 }
 
@@ -297,67 +321,117 @@ lone:
 	return -1;
 }
 
-/* Whether any byte of w is '"', '\\', below 0x20, or 0xE2 (U+2028's lead). */
-static inline int
-esc_special(uint64_t w)
+int
+json_escape(struct buf *out, const char *s, size_t n, size_t *bad)
 {
-	uint64_t q = w ^ (ONES * '"'), s = w ^ (ONES * '\\'),
-	    x = w ^ (ONES * 0xE2);
+	static const char hex[] = "0123456789abcdef";
+	const unsigned char *p = (const unsigned char *)s, *end = p + n;
+	size_t start = out->len, k;
+	char *d, *dend;
+	uint64_t w, m;
 
-	return ((((q - ONES) & ~q) | ((s - ONES) & ~s) | ((x - ONES) & ~x) |
-	    ((w - ONES * 0x20) & ~w)) & HIGHS) ? 1 : 0;
+	buf_grow(out, n + 16);
+	d = out->data + out->len;
+	dend = out->data + out->cap - 1;
+	while (p < end) {
+		/*
+		 * Room for the widest step below: the 8 bytes stored at once,
+		 * then a \u00XX after the plain prefix of those 8.
+		 */
+		if (dend - d < 16) {
+			out->len = (size_t)(d - out->data);
+			buf_grow(out, (size_t)(end - p) + 16);
+			d = out->data + out->len;
+			dend = out->data + out->cap - 1;
+		}
+		if (end - p >= 8) {
+			memcpy(&w, p, 8);
+			memcpy(d, &w, 8);
+			if ((m = str_special(w)) == 0) {
+				d += 8;
+				p += 8;
+				continue;
+			}
+			k = plain_prefix(m);
+			d += k;
+			p += k;
+		}
+		if (*p >= 0x80) {
+			/*
+			 * Stay here through a run of non-ASCII text and the
+			 * spaces between its words (Cyrillic, say), where
+			 * each step of the 8-byte path would stop at once.
+			 */
+			do {
+				if (*p == ' ') {
+					*d++ = ' ';
+					p++;
+					continue;
+				}
+				if (*p >= 0xC2 && *p < 0xE0 && end - p >= 2 &&
+				    (p[1] & 0xC0) == 0x80) {
+					d[0] = (char)p[0];
+					d[1] = (char)p[1];
+					d += 2;
+					p += 2;
+					continue;
+				}
+				if ((k = utf8_valid_len(p, end)) == 0) {
+					*bad = (size_t)(p -
+					    (const unsigned char *)s);
+					buf_setlen(out, start);
+					return -1;
+				}
+				if (k == 3 && p[0] == 0xE2 && p[1] == 0x80 &&
+				    (p[2] == 0xA8 || p[2] == 0xA9)) {
+					memcpy(d, p[2] == 0xA8 ? "\\u2028" :
+					    "\\u2029", 6);
+					d += 6;
+				} else {
+					/* k is 3 or 4 here; d has room. */
+					d[0] = (char)p[0];
+					d[1] = (char)p[1];
+					d[2] = (char)p[2];
+					if (k == 4)
+						d[3] = (char)p[3];
+					d += k;
+				}
+				p += k;
+			} while (p < end && (*p >= 0x80 || *p == ' ') &&
+			    dend - d >= 16);
+			continue;
+		}
+		switch (*p) {
+		case '"': memcpy(d, "\\\"", 2); d += 2; break;
+		case '\\': memcpy(d, "\\\\", 2); d += 2; break;
+		case '\b': memcpy(d, "\\b", 2); d += 2; break;
+		case '\f': memcpy(d, "\\f", 2); d += 2; break;
+		case '\n': memcpy(d, "\\n", 2); d += 2; break;
+		case '\r': memcpy(d, "\\r", 2); d += 2; break;
+		case '\t': memcpy(d, "\\t", 2); d += 2; break;
+		default:
+			if (*p < 0x20) {
+				memcpy(d, "\\u00", 4);
+				d[4] = hex[*p >> 4];
+				d[5] = hex[*p & 15];
+				d += 6;
+			} else
+				*d++ = (char)*p;
+		}
+		p++;
+	}
+	buf_setlen(out, (size_t)(d - out->data));
+	return 0;
 }
 
 void
 json_add_string(struct buf *out, const char *s, size_t n)
 {
-	static const char hex[] = "0123456789abcdef";
-	const unsigned char *p = (const unsigned char *)s, *end = p + n,
-	    *run;
-	uint64_t w;
-	char esc[6];
+	size_t bad;
 
-	buf_grow(out, n + 2);
 	buf_addch(out, '"');
-	run = p;
-	while (p < end) {
-		while (end - p >= 8) {
-			memcpy(&w, p, 8);
-			if (esc_special(w))
-				break;
-			p += 8;
-		}
-		if (p == end)
-			break;
-		if (*p == '"' || *p == '\\') {
-			esc[0] = '\\';
-			esc[1] = (char)*p;
-			buf_add(out, run, (size_t)(p - run));
-			buf_add(out, esc, 2);
-			run = ++p;
-		} else if (*p < 0x20) {
-			buf_add(out, run, (size_t)(p - run));
-			switch (*p) {
-			case '\b': buf_add(out, "\\b", 2); break;
-			case '\f': buf_add(out, "\\f", 2); break;
-			case '\n': buf_add(out, "\\n", 2); break;
-			case '\r': buf_add(out, "\\r", 2); break;
-			case '\t': buf_add(out, "\\t", 2); break;
-			default:
-				memcpy(esc, "\\u00", 4);
-				esc[4] = hex[*p >> 4];
-				esc[5] = hex[*p & 15];
-				buf_add(out, esc, 6);
-			}
-			run = ++p;
-		} else if (*p == 0xE2 && end - p >= 3 && p[1] == 0x80 &&
-		    (p[2] == 0xA8 || p[2] == 0xA9)) {
-			buf_add(out, run, (size_t)(p - run));
-			buf_add(out, p[2] == 0xA8 ? "\\u2028" : "\\u2029", 6);
-			run = p += 3;
-		} else
-			p++;
-	}
-	buf_add(out, run, (size_t)(end - run));
+	if (json_escape(out, s, n, &bad) != 0)
+		die(EX_SOFTWARE, "internal error: invalid UTF-8 at byte %zu "
+		    "of a string to escape", bad);
 	buf_addch(out, '"');
 }

@@ -53,9 +53,13 @@ int	json_decode_string(const char *s, size_t n, struct buf *out,
 	    size_t *bad);
 
 /*
- * Append s[0..n) (valid UTF-8) as a JSON string with its quotes: '"', '\',
- * control characters, U+2028 and U+2029 are escaped, all else is copied.
+ * Append s[0..n) escaped as the body of a JSON string (no quotes): '"',
+ * '\', control characters, U+2028 and U+2029 are escaped, all else is
+ * copied.  Returns 0, or -1 if s is not valid UTF-8, with *bad the offset
+ * of the first invalid byte and out as it was.
  */
+int	json_escape(struct buf *out, const char *s, size_t n, size_t *bad);
+/* The same with the quotes, for s known to be valid UTF-8. */
 void	json_add_string(struct buf *out, const char *s, size_t n);
 
 #endif

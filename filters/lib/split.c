@@ -3,6 +3,8 @@
 
 #include "json.h"
 #include "split.h"
+#include "utf8.h"
+#include "util.h"
 
 const struct split_opts split_defaults = {
 	.header = "Forwarded from ",
@@ -59,9 +61,9 @@ emit(struct split *s, const char *media, struct buf *out)
 		buf_addch(out, '"');
 	} else
 		buf_addstr(out, "null");
-	buf_addstr(out, ",\"text\":");
-	json_add_string(out, s->text.data, s->text.len);
-	buf_add(out, "}\n", 2);
+	buf_addstr(out, ",\"text\":\"");
+	buf_add(out, s->text.data, s->text.len);
+	buf_add(out, "\"}\n", 3);
 }
 
 static void
@@ -81,31 +83,43 @@ post_open(struct split *s)
 	s->open = 1;
 }
 
-static void
-add_text(struct split *s, const char *p, size_t n)
+/* Add a line to the post's text, which is kept escaped as JSON. */
+static int
+add_text(struct split *s, const char *p, size_t n, size_t *bad)
 {
-	post_open(s);
+	size_t len = s->text.len;
+
 	if (s->has_text)
-		buf_addch(&s->text, '\n');
-	buf_add(&s->text, p, n);
+		buf_add(&s->text, "\\n", 2);
+	if (json_escape(&s->text, p, n, bad) != 0) {
+		buf_setlen(&s->text, len);
+		return -1;
+	}
+	post_open(s);
 	s->has_text = 1;
 	s->lines++;
+	return 0;
 }
 
 /* The marker held back was not followed by the chrome: it is text. */
 static void
 pending_to_text(struct split *s)
 {
-	if (s->pending == PEND_PLACEHOLDER)
-		add_text(s, s->o.placeholder, strlen(s->o.placeholder));
-	else if (s->pending == PEND_TOO_BIG)
-		add_text(s, s->o.too_big, strlen(s->o.too_big));
+	const char *m = s->pending == PEND_PLACEHOLDER ? s->o.placeholder :
+	    s->o.too_big;
+	size_t bad;
+
+	if (s->pending != PEND_NONE && add_text(s, m, strlen(m), &bad) != 0)
+		die(EX_SOFTWARE, "internal error: a marker is not UTF-8");
 	s->pending = PEND_NONE;
 }
 
-void
-split_line(struct split *s, const char *p, size_t n, struct buf *out)
+int
+split_line(struct split *s, const char *p, size_t n, struct buf *out,
+    size_t *bad)
 {
+	size_t k;
+
 	if (s->pending != PEND_NONE) {
 		if (is(p, n, s->o.chrome)) {
 			if (s->pending == PEND_PLACEHOLDER) {
@@ -117,11 +131,16 @@ split_line(struct split *s, const char *p, size_t n, struct buf *out)
 				s->media = "too_big";
 			}
 			s->pending = PEND_NONE;
-			return;
+			return 0;
 		}
 		pending_to_text(s);
 	}
 	if (n >= s->header_len && memcmp(p, s->o.header, s->header_len) == 0) {
+		k = utf8_check(p, n);
+		if (k != n) {
+			*bad = k;
+			return -1;
+		}
 		post_end(s, out);
 		post_open(s);
 		buf_add(&s->from, p + s->header_len, n - s->header_len);
@@ -131,7 +150,8 @@ split_line(struct split *s, const char *p, size_t n, struct buf *out)
 	else if (!s->has_text && s->media == NULL && is(p, n, s->o.too_big))
 		s->pending = PEND_TOO_BIG;
 	else
-		add_text(s, p, n);
+		return add_text(s, p, n, bad);
+	return 0;
 }
 
 void

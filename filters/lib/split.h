@@ -40,7 +40,7 @@ struct split {
 	const char		*media;		/* NULL, "too_big" */
 	struct buf		 from;		/* forwarded_from, if open */
 	int			 has_from;
-	struct buf		 text;
+	struct buf		 text;		/* escaped as JSON */
 	enum split_pending	 pending;	/* marker awaiting the chrome */
 	uint64_t		 lines;		/* lines of text kept */
 	uint64_t		 posts;		/* records emitted in all */
@@ -50,8 +50,13 @@ void	split_init(struct split *, const struct split_opts *);
 void	split_release(struct split *);
 /* Set the source of the posts to come (split-posts: per input file). */
 void	split_source(struct split *, const char *source);
-/* Feed one line (valid UTF-8, no LF); complete records go to out. */
-void	split_line(struct split *, const char *p, size_t n, struct buf *out);
+/*
+ * Feed one line (no LF); complete records go to out.  Returns 0, or -1
+ * when the line is not valid UTF-8 (*bad: the offset of the first bad
+ * byte), leaving it out.  The markers must be valid UTF-8.
+ */
+int	split_line(struct split *, const char *p, size_t n, struct buf *out,
+	    size_t *bad);
 /* End of an input: emit what is pending; ids start again at 1. */
 void	split_finish(struct split *, struct buf *out);
 

@@ -205,21 +205,23 @@ out_open(struct out *o, const char *path)
 void
 out_open_atomic(struct out *o, const char *path)
 {
-	struct sigaction sa;
-	struct stat st;
 	char *copy, *dir, *tmp;
 	const char *base;
+	struct sigaction sa;
+	struct stat st;
 	mode_t mask;
 	size_t n;
 	int fd;
 
 	/*
-	 * A device or a FIFO (/dev/null, /dev/full, a named pipe) is written
-	 * in place: a rename would replace it with a regular file.
+	 * A device, a pipe or a symbolic link (-o /dev/stdout, a fifo) is
+	 * written in place: renaming over it would replace the link or the
+	 * device node, not write to what it names.
 	 */
-	if (stat(path, &st) == 0 && !S_ISREG(st.st_mode) &&
-	    !S_ISDIR(st.st_mode)) {
-		out_open(o, path);
+	if (lstat(path, &st) == 0 && !S_ISREG(st.st_mode)) {
+		if ((fd = open(path, O_WRONLY | O_TRUNC | O_CLOEXEC)) < 0)
+			die(EX_CANTCREAT, "cannot open '%s':", path);
+		out_init_fd(o, fd, path);
 		return;
 	}
 	if (tmp_path != NULL)

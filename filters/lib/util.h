@@ -56,8 +56,10 @@ struct out {
 
 void	out_init_fd(struct out *, int fd, const char *name);
 /*
- * Open path for writing through a temporary file in the same folder (an
- * existing device or FIFO is written in place).
+ * Open path for writing through a temporary file in the same folder,
+ * renamed into place by out_close and removed by die() or a fatal signal.
+ * A path that exists and is not a regular file (/dev/stdout, a fifo, any
+ * symbolic link) is opened and written in place.
  */
 void	out_open_atomic(struct out *, const char *path);
 /* Open path for writing, truncating (a rejects file, say). */

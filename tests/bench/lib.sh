@@ -22,7 +22,7 @@ best_seconds() {
 
 # mbps BYTES SECONDS
 mbps() {
-	awk -v b="$1" -v s="$2" 'BEGIN { printf "%.1f\n", s > 0 ? b / s / 1e6 : 0 }'
+	awk -v b="$1" -v s="$2" 'BEGIN { printf "%.1f\n", (s > 0 ? b / s / 1e6 : 0) }'
 }
 
 # bench LABEL BYTES CMD: time CMD, print "LABEL  MB/s", set BENCH_MBPS
@@ -34,7 +34,7 @@ bench() {
 
 # ratio A B: print A/B to two decimals
 ratio() {
-	awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f\n", b > 0 ? a / b : 0 }'
+	awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f\n", (b > 0 ? a / b : 0) }'
 }
 
 # verdict WHAT VALUE TARGET: print whether VALUE >= TARGET

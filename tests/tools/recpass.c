@@ -1,8 +1,9 @@
 /*
- * recpass [--rejects FILE] [FILE...]: read records with the record layer
+ * recpass [-q] [--rejects FILE] [FILE...]: read records with the record layer
  * and write them back unchanged.  The benchmark of the record layer, and a
  * way for tests to drive recin_* and record_write as a filter does.
  */
+#include <getopt.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -15,14 +16,26 @@ main(int argc, char *argv[])
 	struct out out, rejects, *rej = NULL;
 	struct recin in;
 	struct record r;
-	int status;
+	static const struct option longopts[] = {
+		{ "rejects", required_argument, NULL, 'r' },
+		{ NULL, 0, NULL, 0 }
+	};
+	int c, status;
 
 	prog_init("recpass");
-	if (argc > 2 && strcmp(argv[1], "--rejects") == 0) {
-		out_open(&rejects, argv[2]);
-		rej = &rejects;
-		argv += 2;
-	}
+	while ((c = getopt_long(argc, argv, "q", longopts, NULL)) != -1)
+		switch (c) {
+		case 'q':
+			verbosity = 0;
+			break;
+		case 'r':
+			out_open(&rejects, optarg);
+			rej = &rejects;
+			break;
+		default:
+			return EX_USAGE;
+		}
+	argv += optind - 1;
 	out_init_fd(&out, 1, "<stdout>");
 	record_init(&r);
 	recin_open(&in, argv + 1, rej);
@@ -33,9 +46,5 @@ main(int argc, char *argv[])
 	if (rej != NULL)
 		out_close(rej);
 	out_close(&out);
-	if (verbosity > 0)
-		fprintf(stderr, "recpass: %llu records, %llu blank\n",
-		    (unsigned long long)in.records,
-		    (unsigned long long)in.blank);
 	return status;
 }

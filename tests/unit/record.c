@@ -110,6 +110,101 @@ test_json_escape(void)
 	buf_release(&b);
 }
 
+/* The obvious escaper, to check the fast one against. */
+static void
+ref_escape(struct buf *b, const char *s, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		unsigned char c = (unsigned char)s[i];
+
+		if (c == '"' || c == '\\') {
+			buf_addch(b, '\\');
+			buf_addch(b, c);
+		} else if (c == '\n')
+			buf_addstr(b, "\\n");
+		else if (c == '\t')
+			buf_addstr(b, "\\t");
+		else if (c == '\r')
+			buf_addstr(b, "\\r");
+		else if (c == '\b')
+			buf_addstr(b, "\\b");
+		else if (c == '\f')
+			buf_addstr(b, "\\f");
+		else if (c < 0x20)
+			buf_printf(b, "\\u%04x", c);
+		else if (c == 0xE2 && i + 2 < n && s[i + 1] == '\x80' &&
+		    (s[i + 2] == '\xA8' || s[i + 2] == '\xA9')) {
+			buf_addstr(b, s[i + 2] == '\xA8' ? "\\u2028" : "\\u2029");
+			i += 2;
+		} else
+			buf_addch(b, c);
+	}
+}
+
+/*
+ * Random strings of pieces that stress every path of json_escape, escaped
+ * into buffers of every fill level (regression: the fuzzer found a write
+ * past the end when a control character followed a plain prefix near a
+ * full buffer).
+ */
+static void
+test_json_escape_random(void)
+{
+	static const char *pieces[] = { "a", "bcdefghij", " ", "\"", "\\",
+	    "\x01", "\n", "\x1f", "\xC3\xA9", "\xD0\x96", "\xE2\x80\xA8",
+	    "\xE2\x80\xA9", "\xE2\x80\xA6", "\xF0\x9F\x98\x80", "\x7f",
+	    "\x01\x02\x03\x04\x05\x06\x07", "abcdefg\x01", "\x02\x03" };
+	struct buf in = BUF_INIT, fast = BUF_INIT, ref = BUF_INIT;
+	uint32_t seed = 12345;
+	size_t bad, i, j, fill;
+	int good = 1;
+
+	for (i = 0; i < 20000 && good; i++) {
+		buf_reset(&in);
+		for (j = (seed >> 8) % 40; j > 0; j--) {
+			seed = seed * 1103515245 + 12345;
+			buf_addstr(&in, pieces[(seed >> 16) %
+			    (sizeof pieces / sizeof pieces[0])]);
+		}
+		fill = i % 97;
+		buf_release(&fast);
+		for (j = 0; j < fill; j++)
+			buf_addch(&fast, 'x');
+		buf_reset(&ref);
+		for (j = 0; j < fill; j++)
+			buf_addch(&ref, 'x');
+		ref_escape(&ref, in.data, in.len);
+		if (json_escape(&fast, in.data, in.len, &bad) != 0 ||
+		    fast.len != ref.len || memcmp(fast.data, ref.data, ref.len))
+			good = 0;
+	}
+	CHECK(good, "json: escape agrees with the obvious escaper on 20000 strings");
+	for (i = 0; i < 400 && good; i++)
+		for (j = 1; j < 8; j++) {
+			buf_reset(&in);
+			for (fill = 0; fill < i; fill++)
+				buf_addch(&in, '\0');
+			buf_add(&in, "abcdefg", j);
+			buf_add(&in, "\x01\0\0", 3);
+			buf_release(&fast);
+			buf_reset(&ref);
+			ref_escape(&ref, in.data, in.len);
+			if (json_escape(&fast, in.data, in.len, &bad) != 0 ||
+			    fast.len != ref.len ||
+			    memcmp(fast.data, ref.data, ref.len))
+				good = 0;
+		}
+	CHECK(good, "json: escape of NUL runs, a plain prefix, a control character");
+	buf_reset(&fast);
+	CHECK(json_escape(&fast, "abc\xE2\x80", 5, &bad) == -1 && bad == 3 &&
+	    fast.len == 0, "json: escape refuses truncated UTF-8, output untouched");
+	buf_release(&in);
+	buf_release(&fast);
+	buf_release(&ref);
+}
+
 static void
 test_json_scan(void)
 {
@@ -247,11 +342,13 @@ test_split(void)
 		"body", "Please open Telegram to view this post", "VIEW IN TELEGRAM",
 		"after", "Media is too big", "Please open Telegram to view this post",
 	};
-	size_t i;
+	size_t i, bad;
+	int good = 1;
 
 	split_init(&s, &split_defaults);
 	for (i = 0; i < sizeof in / sizeof in[0]; i++)
-		split_line(&s, in[i], strlen(in[i]), &out);
+		good &= split_line(&s, in[i], strlen(in[i]), &out, &bad) == 0;
+	CHECK(good, "split: valid lines accepted");
 	split_finish(&s, &out);
 	CHECK(BYTES_EQ(out.data, out.len,
 	    "{\"id\":1,\"source\":\"-\",\"forwarded_from\":null,\"media\":null,\"text\":\"intro\"}\n"
@@ -259,6 +356,16 @@ test_split(void)
 	    "{\"id\":3,\"source\":\"-\",\"forwarded_from\":null,\"media\":\"unavailable\",\"text\":\"\"}\n"
 	    "{\"id\":4,\"source\":\"-\",\"forwarded_from\":null,\"media\":null,\"text\":\"after\\nMedia is too big\\nPlease open Telegram to view this post\"}\n"),
 	    "split: boundaries, chrome, markers without their button stay text");
+	buf_reset(&out);
+	CHECK(split_line(&s, "Forwarded from \xFF", 16, &out, &bad) == -1 &&
+	    bad == 15 && out.len == 0, "split: invalid header refused at its offset");
+	CHECK(split_line(&s, "ok \"q\"", 6, &out, &bad) == 0 &&
+	    split_line(&s, "bad\xC3", 4, &out, &bad) == -1 && bad == 3,
+	    "split: invalid text line refused");
+	split_finish(&s, &out);
+	CHECK(BYTES_EQ(out.data, out.len,
+	    "{\"id\":1,\"source\":\"-\",\"forwarded_from\":null,\"media\":null,\"text\":\"ok \\\"q\\\"\"}\n"),
+	    "split: a refused line leaves the post as it was");
 	split_release(&s);
 	buf_release(&out);
 }
@@ -269,6 +376,7 @@ main(void)
 	test_buf();
 	test_utf8();
 	test_json_escape();
+	test_json_escape_random();
 	test_json_scan();
 	test_record();
 	test_lines();

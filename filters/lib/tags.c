@@ -1,0 +1,1216 @@
+/*
+ * tags: Telegram's entity rules over ICU character classes; see tags.h.
+ *
+ * Each finder walks the text once, jumping between candidate sigils with
+ * memchr, so text without '#', '@', '$', '.' or ':' costs five memchr
+ * passes and nothing else.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include <unicode/uchar.h>
+#include <unicode/ucasemap.h>
+#include <xxhash.h>
+
+#include "json.h"
+#include "tags.h"
+#include "tld.h"
+#include "utf8.h"
+#include "util.h"
+
+const char *const tags_field[TAGS_NKINDS] = {
+	"hashtags", "mentions", "cashtags", "urls"
+};
+const char *const tags_kind_name[TAGS_NKINDS] = {
+	"hashtag", "mention", "cashtag", "url"
+};
+
+/* TDLib's "simple categories": what the rules ask of a code point. */
+enum { CL_OTHER, CL_LETTER, CL_DIGIT, CL_NUMBER, CL_SEP };
+
+#define TAG_MAX		256	/* code points in a hashtag */
+#define NAME_MAX_LEN	32	/* a username */
+#define BAD_PATH_END	".:;,('?!`"
+
+static int
+cp_class(uint32_t c)
+{
+	if (c < 0x80) {
+		if ((c | 0x20) >= 'a' && (c | 0x20) <= 'z')
+			return CL_LETTER;
+		if (c >= '0' && c <= '9')
+			return CL_DIGIT;
+		return c == ' ' ? CL_SEP : CL_OTHER;
+	}
+	switch (u_charType((UChar32)c)) {
+	case U_UPPERCASE_LETTER:
+	case U_LOWERCASE_LETTER:
+	case U_TITLECASE_LETTER:
+	case U_MODIFIER_LETTER:
+	case U_OTHER_LETTER:
+		return CL_LETTER;
+	case U_DECIMAL_DIGIT_NUMBER:
+		return CL_DIGIT;
+	case U_LETTER_NUMBER:
+	case U_OTHER_NUMBER:
+		return CL_NUMBER;
+	case U_SPACE_SEPARATOR:
+	case U_LINE_SEPARATOR:
+	case U_PARAGRAPH_SEPARATOR:
+		return CL_SEP;
+	default:
+		return CL_OTHER;
+	}
+}
+
+/* A hashtag character; *cl gets the class. */
+static int
+is_tag_char(uint32_t c, int *cl)
+{
+	*cl = cp_class(c);
+	if (c == '_' || c == 0x200C || c == 0xB7 || (c >= 0xD80 && c <= 0xDFF))
+		return 1;
+	return *cl == CL_LETTER || *cl == CL_DIGIT;
+}
+
+static int
+is_word_char(uint32_t c)
+{
+	int cl = cp_class(c);
+
+	return cl == CL_LETTER || cl == CL_DIGIT || cl == CL_NUMBER || c == '_';
+}
+
+static int
+is_alnum(uint32_t c)
+{
+	return (c >= '0' && c <= '9') || ((c | 0x20) >= 'a' && (c | 0x20) <= 'z');
+}
+
+static int
+is_name_char(uint32_t c)
+{
+	return is_alnum(c) || c == '_';
+}
+
+static int
+is_digit(int c)
+{
+	return c >= '0' && c <= '9';
+}
+
+static int
+lower_ascii(int c)
+{
+	return c >= 'A' && c <= 'Z' ? c + 32 : c;
+}
+
+/* The code point at s[i] (i < n, valid UTF-8); *next gets its end. */
+static uint32_t
+cp_at(const char *s, size_t n, size_t i, size_t *next)
+{
+	const unsigned char *p = (const unsigned char *)s + i;
+	size_t len;
+
+	if (*p < 0x80) {
+		*next = i + 1;
+		return *p;
+	}
+	len = utf8_valid_len(p, (const unsigned char *)s + n);
+	if (len == 0)		/* not reached on valid input */
+		len = 1;
+	*next = i + len;
+	return utf8_decode(p, len);
+}
+
+/* Where the code point that ends at s[i] (i > 0) starts. */
+static size_t
+cp_start_before(const char *s, size_t i)
+{
+	do
+		i--;
+	while (i > 0 && ((unsigned char)s[i] & 0xC0) == 0x80);
+	return i;
+}
+
+static uint32_t
+cp_before(const char *s, size_t n, size_t i)
+{
+	size_t next;
+
+	return cp_at(s, n, cp_start_before(s, i), &next);
+}
+
+static void
+add(struct tags *t, enum tags_kind kind, size_t off, size_t len,
+    size_t sigil)
+{
+	struct tags_entity *e;
+
+	if (t->n == t->cap) {
+		t->cap = t->cap ? t->cap * 2 : 32;
+		t->e = xrealloc(t->e, t->cap, sizeof *t->e);
+	}
+	e = &t->e[t->n++];
+	e->kind = kind;
+	e->off = off;
+	e->len = len;
+	e->v = NULL;
+	e->vlen = len - sigil;
+}
+
+/*
+ * '#', not after a hashtag character; the longest run of them (the tag is
+ * its first 256 code points, which must hold a letter); an optional
+ * "@name" of 3-32 name characters when the run was not cut; and no '#'
+ * right after all that.
+ */
+static void
+find_hashtags(struct tags *t, const char *s, size_t n)
+{
+	const char *q;
+	size_t i, j, k, next, cnt, end, after;
+	int cl, letter, cut;
+
+	for (i = 0; (q = memchr(s + i, '#', n - i)) != NULL; i = after) {
+		i = (size_t)(q - s);
+		after = i + 1;
+		if (i > 0 && is_tag_char(cp_before(s, n, i), &cl))
+			continue;
+		cnt = 0;
+		end = 0;
+		letter = cut = 0;
+		for (j = i + 1; j < n; j = next) {
+			if (!is_tag_char(cp_at(s, n, j, &next), &cl))
+				break;
+			if (cnt == TAG_MAX) {
+				cut = 1;
+				continue;
+			}
+			letter |= cl == CL_LETTER;
+			if (++cnt == TAG_MAX)
+				end = next;
+		}
+		after = j;
+		if (cnt == 0)
+			continue;
+		if (!cut)
+			end = j;
+		if (!cut && j < n && s[j] == '@') {
+			for (k = j + 1; k < n && k - j - 1 < NAME_MAX_LEN &&
+			    is_name_char((unsigned char)s[k]); k++)
+				;
+			if (k - j - 1 >= 3)
+				end = after = k;
+		}
+		if ((after < n && s[after] == '#') || !letter)
+			continue;
+		add(t, TAGS_HASHTAG, i, end - i, 1);
+	}
+}
+
+/*
+ * '$', not after a hashtag character or '$'; "1INCH" or 1-8 capital
+ * letters; an optional "@name" of 3-32 name characters; then neither a
+ * hashtag character nor '$'.
+ */
+static void
+find_cashtags(struct tags *t, const char *s, size_t n)
+{
+	const char *q;
+	size_t i, j, k, end, next;
+	uint32_t c;
+	int cl;
+
+	for (i = 0; (q = memchr(s + i, '$', n - i)) != NULL; ) {
+		i = (size_t)(q - s);
+		if (i > 0) {
+			c = cp_before(s, n, i);
+			if (c == '$' || is_tag_char(c, &cl)) {
+				i++;
+				continue;
+			}
+		}
+		j = i + 1;
+		if (n - j >= 5 && memcmp(s + j, "1INCH", 5) == 0)
+			j += 5;
+		else
+			while (j < n && s[j] >= 'A' && s[j] <= 'Z')
+				j++;
+		if (j - i - 1 < 1 || j - i - 1 > 8) {
+			i = j;
+			continue;
+		}
+		end = j;
+		if (j < n && s[j] == '@') {
+			for (k = j + 1; k < n && is_name_char((unsigned char)s[k]);
+			    k++)
+				;
+			if (k - j - 1 >= 3 && k - j - 1 <= NAME_MAX_LEN)
+				end = k;
+		}
+		if (end < n) {
+			c = cp_at(s, n, end, &next);
+			if (c == '$' || is_tag_char(c, &cl)) {
+				i = j;
+				continue;
+			}
+		}
+		add(t, TAGS_CASHTAG, i, end - i, 1);
+		i = end;
+	}
+}
+
+/* The short usernames TDLib allows (fewer than 4 characters). */
+static int
+short_name_ok(const char *s, size_t n)
+{
+	static const char *const names[] = { "gif", "nft", "pic", "ufc", "vid" };
+	size_t i;
+
+	if (n != 3)
+		return 0;
+	for (i = 0; i < sizeof names / sizeof names[0]; i++)
+		if (lower_ascii(s[0]) == names[i][0] &&
+		    lower_ascii(s[1]) == names[i][1] &&
+		    lower_ascii(s[2]) == names[i][2])
+			return 1;
+	return 0;
+}
+
+/*
+ * '@', not after a word character; 2-32 name characters (the whole run);
+ * no word character after; fewer than 4 only for the short names above.
+ */
+static void
+find_mentions(struct tags *t, const char *s, size_t n)
+{
+	const char *q;
+	size_t i, j, next, len;
+
+	for (i = 0; (q = memchr(s + i, '@', n - i)) != NULL; ) {
+		i = (size_t)(q - s);
+		if (i > 0 && is_word_char(cp_before(s, n, i))) {
+			i++;
+			continue;
+		}
+		for (j = i + 1; j < n && is_name_char((unsigned char)s[j]); j++)
+			;
+		len = j - i - 1;
+		if (len < 2 || len > NAME_MAX_LEN ||
+		    (j < n && is_word_char(cp_at(s, n, j, &next))) ||
+		    (len < 4 && !short_name_ok(s + i + 1, len))) {
+			i = j;
+			continue;
+		}
+		add(t, TAGS_MENTION, i, j - i, 1);
+		i = j;
+	}
+}
+
+/* TDLib's is_url_unicode_symbol. */
+static int
+is_url_char(uint32_t c)
+{
+	if (c >= 0x2000 && c <= 0x206F)
+		return c == 0x200C || c == 0x200D || (c >= 0x2010 && c <= 0x2015);
+	return cp_class(c) != CL_SEP;
+}
+
+static int
+is_path_char(uint32_t c)
+{
+	switch (c) {
+	case '\n': case '<': case '>': case '"': case 0xAB: case 0xBB:
+		return 0;
+	default:
+		return is_url_char(c);
+	}
+}
+
+static int
+is_user_char(uint32_t c)
+{
+	switch (c) {
+	case '\n': case '/': case '[': case ']': case '{': case '}':
+	case '(': case ')': case '\'': case '`': case '<': case '>':
+	case '"': case '@': case 0xAB: case 0xBB:
+		return 0;
+	default:
+		return is_url_char(c);
+	}
+}
+
+static int
+is_domain_char(uint32_t c)
+{
+	if (c < 0xC0)
+		return c == '.' || c == '_' || c == '-' || c == '~' ||
+		    is_alnum(c);
+	return is_url_char(c);
+}
+
+static int
+is_protocol_char(uint32_t c)
+{
+	if (c < 0x80)
+		return is_alnum(c) || c == '+' || c == '-';
+	return cp_class(c) != CL_SEP;
+}
+
+/*
+ * The end of the path that starts with the '/', '?' or '#' at s[i]: path
+ * characters, less trailing punctuation; i itself when the path is a lone
+ * '?' or '#'.
+ */
+static size_t
+path_end(const char *s, size_t n, size_t i)
+{
+	size_t e, next;
+
+	for (e = i + 1; e < n && is_path_char(cp_at(s, n, e, &next)); e = next)
+		;
+	while (e > i + 1 && strchr(BAD_PATH_END, s[e - 1]) != NULL)
+		e--;
+	return s[i] == '/' || e > i + 1 ? e : i;
+}
+
+/* Walk back from i over characters that pass ok, not before lo. */
+static size_t
+walk_back(const char *s, size_t n, size_t lo, size_t i, int (*ok)(uint32_t))
+{
+	size_t p;
+
+	while (i > lo) {
+		p = cp_start_before(s, i);
+		if (!ok(cp_before(s, n, i)))
+			break;
+		i = p;
+	}
+	return i;
+}
+
+static int
+ends_with(const char *s, size_t n, const char *suffix)
+{
+	size_t k = strlen(suffix);
+
+	return n >= k && memcmp(s + n - k, suffix, k) == 0;
+}
+
+static int
+equals(const char *s, size_t n, const char *lit)
+{
+	return n == strlen(lit) && memcmp(s, lit, n) == 0;
+}
+
+/* "tg://", "ton://" and "tonsite://" links. */
+static void
+find_tg_urls(struct tags *t, const char *s, size_t n)
+{
+	const char *q;
+	size_t i, j, d, b;
+
+	for (i = 0; n - i > 5 && (q = memchr(s + i, ':', n - i)) != NULL; ) {
+		i = (size_t)(q - s);
+		b = SIZE_MAX;
+		if (n - i >= 3 && s[i + 1] == '/' && s[i + 2] == '/') {
+			if (i >= 2 && lower_ascii(s[i - 2]) == 't' &&
+			    lower_ascii(s[i - 1]) == 'g')
+				b = i - 2;
+			else if (i >= 3 && lower_ascii(s[i - 3]) == 't' &&
+			    lower_ascii(s[i - 2]) == 'o' &&
+			    lower_ascii(s[i - 1]) == 'n')
+				b = i - 3;
+			else if (i >= 7 && lower_ascii(s[i - 7]) == 't' &&
+			    lower_ascii(s[i - 6]) == 'o' &&
+			    lower_ascii(s[i - 5]) == 'n' &&
+			    lower_ascii(s[i - 4]) == 's' &&
+			    lower_ascii(s[i - 3]) == 'i' &&
+			    lower_ascii(s[i - 2]) == 't' &&
+			    lower_ascii(s[i - 1]) == 'e')
+				b = i - 7;
+		}
+		if (b == SIZE_MAX) {
+			i++;
+			continue;
+		}
+		d = j = i + 3;
+		while (j < n && j - d != 253 &&
+		    (is_name_char((unsigned char)s[j]) || s[j] == '-'))
+			j++;
+		i = j;
+		if (j == d)
+			continue;
+		if (j < n && (s[j] == '/' || s[j] == '?' || s[j] == '#'))
+			j = path_end(s, n, j);
+		add(t, TAGS_URL, b, j - b, 0);
+		i = j;
+	}
+}
+
+/* TDLib's is_email_address: user@domain with its length limits. */
+static int
+is_email(const char *s, size_t n)
+{
+	const char *at = memchr(s, '@', n), *d;
+	size_t u, i, prev, parts, dn, lb, le, labels;
+
+	if (at == NULL || at + 1 == s + n)
+		return 0;
+	u = (size_t)(at - s);
+	prev = parts = 0;
+	for (i = 0; i < u; i++) {
+		if (s[i] == '.' || s[i] == '+') {
+			if (i - prev >= 27)
+				return 0;
+			parts++;
+			prev = i + 1;
+		} else if (!is_name_char((unsigned char)s[i]) && s[i] != '-')
+			return 0;
+	}
+	if (++parts >= 12 || u - prev == 0 || u - prev >= 36)
+		return 0;
+	d = at + 1;
+	dn = n - u - 1;
+	for (i = labels = 0; i < dn; i++)
+		labels += d[i] == '.';
+	if (++labels <= 1 || labels > 7)
+		return 0;
+	for (lb = 0; lb <= dn; lb = le + 1) {
+		for (le = lb; le < dn && d[le] != '.'; le++)
+			;
+		if (le == dn) {		/* the last: 2-8 ASCII letters */
+			if (le - lb <= 1 || le - lb >= 9)
+				return 0;
+			for (i = lb; i < le; i++)
+				if ((d[i] | 0x20) < 'a' || (d[i] | 0x20) > 'z')
+					return 0;
+			break;
+		}
+		/* 1-30 of [A-Za-z0-9_-], alphanumeric at both ends */
+		if (le == lb || le - lb >= 31 ||
+		    !is_alnum((unsigned char)d[lb]) ||
+		    !is_alnum((unsigned char)d[le - 1]))
+			return 0;
+		for (i = lb; i < le; i++)
+			if (!is_name_char((unsigned char)d[i]) && d[i] != '-')
+				return 0;
+	}
+	return 1;
+}
+
+static int
+tld_cmp(const void *key, const void *elem)
+{
+	return strcmp(key, *(const char *const *)elem);
+}
+
+/*
+ * A known top-level domain: as is when all lowercase ASCII, else lowercased,
+ * but not when only its first character was a capital ("Com").
+ */
+static int
+is_known_tld(const char *s, size_t n)
+{
+	char low[4 * 64 + 1], orig[4 * 64 + 1];
+	size_t i, next, lo = 0, first_lo = 0, first_or = 0;
+	uint32_t c;
+
+	if (n > 63)
+		return 0;
+	memcpy(orig, s, n);
+	orig[n] = '\0';
+	for (i = 0; i < n; i = next) {
+		c = cp_at(s, n, i, &next);
+		lo += utf8_encode((unsigned char *)low + lo,
+		    (uint32_t)u_tolower((UChar32)c));
+		if (i == 0) {
+			first_lo = lo;
+			first_or = next;
+		}
+	}
+	low[lo] = '\0';
+	if ((lo != n || memcmp(low, s, n) != 0) &&
+	    strcmp(low + first_lo, orig + first_or) == 0)
+		return 0;
+	return bsearch(low, tld_list, TLD_COUNT, sizeof tld_list[0],
+	    tld_cmp) != NULL;
+}
+
+/*
+ * TDLib's fix_url: the length of the URL s[0..n) once unbalanced brackets
+ * and trailing punctuation are cut from its path, or 0 when it is no URL
+ * (a bad domain, or a bare domain whose top-level domain is unknown).
+ */
+static size_t
+check_url(const char *s, size_t n)
+{
+	char head[13];
+	const char *dom, *path, *p;
+	size_t hn, dn, pn, i, prev, parts, pos, k;
+	int protocol = 0, ipv4 = 1, nondigit = 0, bal[3] = { 0, 0, 0 };
+
+	hn = n < 10 ? n : 10;
+	for (i = 0; i < hn; i++)
+		head[i] = (char)lower_ascii(s[i]);
+	head[hn] = '\0';
+	dom = s;
+	if (strncmp(head, "http://", 7) == 0 ||
+	    strncmp(head, "https://", 8) == 0 ||
+	    strncmp(head, "ftp://", 6) == 0 ||
+	    strncmp(head, "tonsite://", 10) == 0) {
+		dom = (const char *)memchr(s, ':', n) + 3;
+		protocol = 1;
+	}
+	for (dn = 0; dom + dn < s + n && dom[dn] != '/' && dom[dn] != '?' &&
+	    dom[dn] != '#'; dn++)
+		;
+	path = dom + dn;
+	pn = (size_t)(s + n - path);
+	if ((p = memchr(dom, '@', dn)) != NULL) {
+		dn -= (size_t)(p + 1 - dom);
+		dom = p + 1;
+	}
+	for (i = dn; i > 0; i--)
+		if (dom[i - 1] == ':') {
+			dn = i - 1;
+			break;
+		}
+	if (dn == 12) {
+		for (i = 0; i < 12; i++)
+			head[i] = (char)lower_ascii(dom[i]);
+		if (memcmp(head, "teiegram.org", 12) == 0)
+			return 0;
+	}
+	for (pos = 0; pos < pn; pos++) {
+		switch (path[pos]) {
+		case '(': bal[0]++; break;
+		case '[': bal[1]++; break;
+		case '{': bal[2]++; break;
+		case ')': bal[0]--; break;
+		case ']': bal[1]--; break;
+		case '}': bal[2]--; break;
+		}
+		if (bal[0] < 0 || bal[1] < 0 || bal[2] < 0)
+			break;
+	}
+	while (pos > 0 && strchr(BAD_PATH_END, path[pos - 1]) != NULL)
+		pos--;
+	n -= pn - pos;
+
+	prev = parts = 0;
+	for (i = 0; i <= dn; i++) {
+		if (i == dn || dom[i] == '.') {
+			k = i - prev;
+			if (k == 0 || k >= 64 || dom[i - 1] == '-')
+				return 0;
+			if (ipv4 && (k > 3 || (k == 3 && (dom[prev] >= '3' ||
+			    (dom[prev] == '2' && (dom[prev + 1] >= '6' ||
+			    (dom[prev + 1] == '5' && dom[prev + 2] >= '6'))))) ||
+			    (dom[prev] == '0' && k >= 2)))
+				ipv4 = 0;
+			parts++;
+			if (i != dn)
+				prev = i + 1;
+		} else if (!is_digit(dom[i]))
+			ipv4 = 0, nondigit = 1;
+	}
+	if (parts == 1)
+		return 0;
+	if (ipv4 && parts == 4)
+		return n;
+	if (!nondigit)
+		return 0;
+	p = dom + prev;
+	k = dn - prev;
+	for (i = 0, pn = 0; i < k; i++)	/* code points in the TLD */
+		pn += ((unsigned char)p[i] & 0xC0) != 0x80;
+	if (pn <= 1)
+		return 0;
+	if (k >= 4 && memcmp(p, "xn--", 4) == 0) {
+		if (k <= 5)
+			return 0;
+		for (i = 4; i < k; i++)
+			if (!is_alnum((unsigned char)p[i]))
+				return 0;
+	} else {
+		if (memchr(p, '_', k) != NULL || memchr(p, '-', k) != NULL)
+			return 0;
+		if (!protocol && !is_known_tld(p, k))
+			return 0;
+	}
+	/* no '_' in the label before the TLD */
+	for (i = prev - 1; i-- > 0; ) {
+		if (dom[i] == '_')
+			return 0;
+		if (dom[i] == '.')
+			break;
+	}
+	return n;
+}
+
+/* One URL candidate [b, e) of match_urls: an e-mail, a URL, or nothing. */
+static void
+url_candidate(struct tags *t, const char *s, size_t b, size_t e)
+{
+	size_t len;
+
+	if (is_email(s + b, e - b))
+		add(t, TAGS_EMAIL, b, e - b, 0);
+	else if (e - b > 7 && memcmp(s + b, "mailto:", 7) == 0 &&
+	    is_email(s + b + 7, e - b - 7))
+		add(t, TAGS_EMAIL, b + 7, e - b - 7, 0);
+	else if ((len = check_url(s + b, e - b)) > 0)
+		add(t, TAGS_URL, b, len, 0);
+}
+
+/*
+ * TDLib's match_urls: around every '.' not followed by a space, the domain
+ * characters on both sides, an optional user@ part, port, path and
+ * http/https/ftp/tonsite scheme.  lo is where the scan resumes; nothing
+ * before it is looked at again.
+ */
+static void
+find_urls(struct tags *t, const char *s, size_t n)
+{
+	const char *q;
+	size_t lo = 0, dot, db, de, at, ue, pe, ub, udb, pb, next, k, i;
+	char proto[16];
+	uint32_t c;
+	int bad;
+
+	for (;;) {
+		if ((q = memchr(s + lo, '.', n - lo)) == NULL)
+			break;
+		dot = (size_t)(q - s);
+		if (dot + 1 == n)
+			break;
+		if (s[dot + 1] == ' ') {
+			lo = dot + 2;
+			continue;
+		}
+		db = walk_back(s, n, lo, dot, is_domain_char);
+		at = SIZE_MAX;
+		for (de = dot; de < n; de = next) {
+			c = cp_at(s, n, de, &next);
+			if (c == '@')
+				at = de;
+			else if (!is_domain_char(c))
+				break;
+		}
+		if (at != SIZE_MAX)
+			db = walk_back(s, n, lo, db, is_user_char);
+
+		ue = de;
+		if (ue < n && s[ue] == ':') {
+			for (pe = ue + 1; pe < n && is_digit(s[pe]); pe++)
+				;
+			for (pb = ue + 1; pb < pe && s[pb] == '0'; pb++)
+				;
+			if (pb != pe && pe - pb <= 5 &&
+			    strtoul(s + pb, NULL, 10) <= 65535)
+				ue = pe;
+		}
+		if (ue < n && (s[ue] == '/' || s[ue] == '?' || s[ue] == '#'))
+			ue = path_end(s, n, ue);
+		while (ue > dot + 1 && s[ue - 1] == '.')
+			ue--;
+
+		bad = 0;
+		ub = db;
+		if (ub != lo && s[ub - 1] == '@') {
+			if (at != SIZE_MAX)
+				bad = 1;
+			udb = walk_back(s, n, lo, ub - 1, is_user_char);
+			if (udb == ub - 1)
+				bad = 1;
+			ub = udb;
+		}
+		if (ub != lo) {
+			if (ub - lo >= 6 && memcmp(s + ub - 3, "://", 3) == 0) {
+				pb = walk_back(s, n, lo, ub - 3,
+				    is_protocol_char);
+				k = ub - 3 - pb;
+				if (k > sizeof proto)	/* only the tail counts */
+					pb = ub - 3 - (k = sizeof proto);
+				for (i = 0; i < k; i++)
+					proto[i] = (char)lower_ascii(s[pb + i]);
+				if (ends_with(proto, k, "http") &&
+				    !equals(proto, k, "shttp"))
+					ub -= 7;
+				else if (ends_with(proto, k, "https"))
+					ub -= 8;
+				else if (ends_with(proto, k, "ftp") &&
+				    !equals(proto, k, "tftp") &&
+				    !equals(proto, k, "sftp"))
+					ub -= 6;
+				else if (ends_with(proto, k, "tonsite"))
+					ub -= 10;
+				else
+					bad = 1;
+			} else {
+				c = cp_before(s, n, ub);
+				if (is_word_char(c) || c == '/' || c == '#' ||
+				    c == '@')
+					bad = 1;
+			}
+		}
+
+		if (!bad) {
+			if (ue > dot + 1)
+				url_candidate(t, s, ub, ue);
+			while (ue < n && s[ue] == '.')
+				ue++;
+		} else
+			while (s[ue - 1] != '.')
+				ue--;
+		if (ue <= dot)
+			ue = dot + 1;
+		lo = ue;
+	}
+}
+
+/*
+ * TDLib's bank card numbers: 13-19 digits with spaces or dashes, passing
+ * Luhn and the issuers' lengths.  Never reported; a URL or e-mail that
+ * starts inside one ("4111 1111 1111 1111.ru") is dropped, as in Telegram.
+ */
+static int
+card_valid(const char *s, size_t n)
+{
+	int d[19], nd = 0, sum = 0, i, p2, p4;
+	size_t k;
+
+	for (k = 0; k < n; k++)
+		if (is_digit(s[k]))
+			d[nd++] = s[k] - '0';
+	for (i = nd - 1; i >= 0; i--)
+		sum += (nd - 1 - i) % 2 == 0 ? d[i] :
+		    (d[i] < 5 ? 2 * d[i] : 2 * d[i] - 9);
+	if (sum % 10 != 0)
+		return 0;
+	p2 = d[0] * 10 + d[1];
+	p4 = p2 * 100 + d[2] * 10 + d[3];
+	if (d[0] == 4)
+		return nd == 13 || nd == 16 || nd == 18 || nd == 19;
+	if ((p2 >= 51 && p2 <= 55) || (p4 >= 2221 && p4 <= 2720))
+		return nd == 16;
+	if (p2 == 34 || p2 == 37)
+		return nd == 15;
+	if (p2 == 62 || p2 == 81)
+		return nd >= 16;
+	if (p4 >= 2200 && p4 <= 2204)
+		return nd == 16;
+	return 1;
+}
+
+static void
+find_cards(struct tags *t, const char *s, size_t n)
+{
+	size_t i = 0, b, e, digits, next;
+	uint32_t c;
+
+	for (;;) {
+		while (i < n && !is_digit(s[i]))
+			i++;
+		if (i == n)
+			break;
+		if (i > 0) {
+			c = cp_before(s, n, i);
+			if (c == '.' || c == ',' || c == '+' || c == '-' ||
+			    c == '_' || cp_class(c) == CL_LETTER) {
+				while (i < n && (is_digit(s[i]) || s[i] == ' ' ||
+				    s[i] == '-'))
+					i++;
+				continue;
+			}
+		}
+		for (b = i, digits = 0; i < n && (is_digit(s[i]) ||
+		    s[i] == ' ' || s[i] == '-'); i++) {
+			if (s[i] == ' ' && digits >= 16 && digits <= 19 &&
+			    digits == i - b)
+				break;	/* a card written without gaps */
+			digits += is_digit(s[i]);
+		}
+		if (digits < 13 || digits > 19)
+			continue;
+		for (e = i; !is_digit(s[e - 1]); e--)
+			;
+		if (e - b > 2 * digits - 1)
+			continue;
+		if (e < n) {
+			c = cp_at(s, n, e, &next);
+			if (c == '-' || c == '_' || cp_class(c) == CL_LETTER)
+				continue;
+		}
+		if (card_valid(s + b, e - b))
+			add(t, TAGS_CARD, b, e - b, 0);
+	}
+}
+
+/* s[i] and the byte before it could both belong to a card number. */
+static int
+in_card_chars(const char *s, size_t i)
+{
+	return i > 0 && (is_digit(s[i]) || s[i] == '-') &&
+	    (is_digit(s[i - 1]) || s[i - 1] == ' ' || s[i - 1] == '-');
+}
+
+static int
+entity_cmp(const void *a, const void *b)
+{
+	const struct tags_entity *x = a, *y = b;
+
+	if (x->off != y->off)
+		return x->off < y->off ? -1 : 1;
+	if (x->len != y->len)
+		return x->len > y->len ? -1 : 1;
+	return (int)x->kind - (int)y->kind;
+}
+
+/*
+ * Merge the sorted runs t->e[run[i]..run[i + 1]) (one per finder) into
+ * one sorted list, pairwise through a scratch array: linear in the
+ * entities for the few runs there are.
+ */
+static void
+merge_runs(struct tags *t, size_t *run, size_t nrun)
+{
+	struct tags_entity *a = t->e, *b, *tmp;
+	size_t w, r, i, j, k, end;
+
+	b = xmalloc(t->n * sizeof *b);
+	for (w = 1; w < nrun; w *= 2) {
+		for (r = 0; r < nrun; r += 2 * w) {
+			i = run[r];
+			k = i;
+			j = r + w < nrun ? run[r + w] : run[nrun];
+			end = r + 2 * w < nrun ? run[r + 2 * w] : run[nrun];
+			while (i < (r + w < nrun ? run[r + w] : run[nrun]) &&
+			    j < end)
+				b[k++] = entity_cmp(&a[j], &a[i]) < 0 ? a[j++] :
+				    a[i++];
+			while (i < (r + w < nrun ? run[r + w] : run[nrun]))
+				b[k++] = a[i++];
+			while (j < end)
+				b[k++] = a[j++];
+		}
+		tmp = a;
+		a = b;
+		b = tmp;
+	}
+	if (a != t->e) {
+		memcpy(t->e, a, t->n * sizeof *a);
+		b = a;
+	}
+	free(b);
+}
+
+void
+tags_find(struct tags *t, const char *s, size_t n)
+{
+	size_t i, kept, end, run[7], nrun = 0;
+	struct tags_entity *e;
+
+	t->n = 0;
+	/* each finder leaves its entities in text order: one run each */
+	run[nrun++] = t->n;
+	find_mentions(t, s, n);
+	run[nrun++] = t->n;
+	find_hashtags(t, s, n);
+	run[nrun++] = t->n;
+	find_cashtags(t, s, n);
+	run[nrun++] = t->n;
+	find_tg_urls(t, s, n);
+	run[nrun++] = t->n;
+	find_urls(t, s, n);
+	/* a card matters only when a URL or e-mail may start inside one */
+	for (i = run[nrun - 1]; i < t->n; i++)
+		if (in_card_chars(s, t->e[i].off)) {
+			run[nrun++] = t->n;
+			find_cards(t, s, n);
+			break;
+		}
+	run[nrun] = t->n;
+	for (i = 1; i < t->n && entity_cmp(&t->e[i - 1], &t->e[i]) < 0; i++)
+		;
+	if (i < t->n)		/* the runs interleave */
+		merge_runs(t, run, nrun);
+	/* an entity starting inside a kept one goes, as do e-mails, cards */
+	for (i = kept = end = 0; i < t->n; i++) {
+		e = &t->e[i];
+		if (i > 0 && e->off < end)
+			continue;
+		end = e->off + e->len;
+		if (e->kind >= TAGS_NKINDS)
+			continue;
+		e->v = s + e->off + (e->len - e->vlen);
+		t->e[kept++] = *e;
+	}
+	t->n = kept;
+}
+
+/* Compare a JSON string body (between quotes) with a literal. */
+static int
+json_key_is(const char *k, size_t n, int escaped, const char *lit,
+    struct buf *tmp)
+{
+	size_t bad;
+
+	if (!escaped)
+		return equals(k, n, lit);
+	buf_reset(tmp);
+	if (json_decode_string(k, n, tmp, &bad) != 0)
+		return 0;
+	return equals(tmp->data, tmp->len, lit);
+}
+
+int
+tags_from_export(struct tags *t, const char *json, size_t n,
+    const char **why)
+{
+	static const struct { const char *type; enum tags_kind kind;
+	    char sigil; } types[] = {
+		{ "hashtag", TAGS_HASHTAG, '#' },
+		{ "mention", TAGS_MENTION, '@' },
+		{ "cashtag", TAGS_CASHTAG, '$' },
+		{ "link", TAGS_URL, 0 },
+	};
+	const char *p = json, *end = json + n, *k, *kend, *v, *vend;
+	const char *type, *text;
+	size_t typelen = 0, textlen = 0, i, bad, start;
+	struct buf tmp = BUF_INIT;
+	struct json_err err;
+	enum json_type vt;
+	int kesc, vesc, typeesc = 0, rc = -1;
+
+	t->n = 0;
+	buf_reset(&t->store);
+	p = json_skip_ws(p, end);
+	if (p == end || *p != '[') {
+		*why = "'text_entities' is not an array";
+		return -1;
+	}
+	p = json_skip_ws(p + 1, end);
+	while (p < end && *p != ']') {
+		if (*p != '{') {
+			*why = "'text_entities' holds a non-object";
+			goto out;
+		}
+		type = text = NULL;
+		p = json_skip_ws(p + 1, end);
+		while (*p != '}') {
+			k = p + 1;
+			kend = json_scan_string(p, end, &kesc, &err);
+			p = json_skip_ws(kend, end);
+			p = json_skip_ws(p + 1, end);		/* ':' */
+			v = p;
+			vend = json_scan_value(p, end, &vt, &vesc, &err);
+			if (json_key_is(k, (size_t)(kend - 1 - k), kesc,
+			    "type", &tmp)) {
+				type = vt == JSON_STRING ? v + 1 : NULL;
+				typelen = (size_t)(vend - v) - 2;
+				typeesc = vesc;
+				if (type == NULL) {
+					*why = "a 'type' in 'text_entities' "
+					    "is not a string";
+					goto out;
+				}
+			} else if (json_key_is(k, (size_t)(kend - 1 - k), kesc,
+			    "text", &tmp)) {
+				text = vt == JSON_STRING ? v + 1 : NULL;
+				textlen = (size_t)(vend - v) - 2;
+				if (text == NULL) {
+					*why = "a 'text' in 'text_entities' "
+					    "is not a string";
+					goto out;
+				}
+			}
+			p = json_skip_ws(vend, end);
+			if (*p == ',')
+				p = json_skip_ws(p + 1, end);
+		}
+		p = json_skip_ws(p + 1, end);
+		if (*p == ',')
+			p = json_skip_ws(p + 1, end);
+		if (type == NULL || text == NULL) {
+			*why = "an element of 'text_entities' lacks 'type' "
+			    "or 'text'";
+			goto out;
+		}
+		for (i = 0; i < sizeof types / sizeof types[0]; i++)
+			if (json_key_is(type, typelen, typeesc, types[i].type,
+			    &tmp))
+				break;
+		if (i == sizeof types / sizeof types[0])
+			continue;
+		start = t->store.len;
+		if (json_decode_string(text, textlen, &t->store, &bad) != 0) {
+			*why = "a 'text' in 'text_entities' holds an escaped "
+			    "lone surrogate";
+			goto out;
+		}
+		if (types[i].sigil != 0 && t->store.len > start &&
+		    t->store.data[start] == types[i].sigil)
+			start++;
+		if (t->store.len == start)
+			continue;
+		add(t, types[i].kind, start, t->store.len - start, 0);
+	}
+	for (i = 0; i < t->n; i++)
+		t->e[i].v = t->store.data + t->e[i].off;
+	rc = 0;
+out:
+	buf_release(&tmp);
+	if (rc != 0)
+		t->n = 0;
+	return rc;
+}
+
+void
+tags_fold(struct tags *t, const char *s, size_t n, struct buf *out)
+{
+	UErrorCode err = U_ZERO_ERROR;
+	size_t i, cap;
+	int32_t len;
+
+	for (i = 0; i < n && (unsigned char)s[i] < 0x80; i++)
+		;
+	if (i == n) {		/* ASCII: the common case */
+		buf_grow(out, n);
+		for (i = 0; i < n; i++)
+			out->data[out->len + i] = (char)lower_ascii(s[i]);
+		buf_setlen(out, out->len + n);
+		return;
+	}
+	if (t->casemap == NULL) {
+		t->casemap = ucasemap_open(NULL, U_FOLD_CASE_DEFAULT, &err);
+		if (U_FAILURE(err))
+			die(EX_SOFTWARE, "cannot open ICU case map: %s",
+			    u_errorName(err));
+	}
+	if (n > INT32_MAX / 4)
+		die(EX_SOFTWARE, "value too long to case-fold");
+	cap = 3 * n + 16;	/* folding grows UTF-8 at most threefold */
+	buf_grow(out, cap);
+	len = ucasemap_utf8FoldCase(t->casemap, out->data + out->len,
+	    (int32_t)cap, s, (int32_t)n, &err);
+	if (U_FAILURE(err))
+		die(EX_SOFTWARE, "case folding failed: %s", u_errorName(err));
+	buf_setlen(out, out->len + (size_t)len);
+}
+
+void
+tags_init(struct tags *t)
+{
+	memset(t, 0, sizeof *t);
+	buf_init(&t->store);
+}
+
+void
+tags_release(struct tags *t)
+{
+	free(t->e);
+	buf_release(&t->store);
+	if (t->casemap != NULL)
+		ucasemap_close(t->casemap);
+	memset(t, 0, sizeof *t);
+}
+
+void
+tags_set_init(struct tags_set *ts)
+{
+	memset(ts, 0, sizeof *ts);
+	buf_init(&ts->keys);
+}
+
+void
+tags_set_release(struct tags_set *ts)
+{
+	buf_release(&ts->keys);
+	free(ts->off);
+	free(ts->slot);
+	memset(ts, 0, sizeof *ts);
+}
+
+void
+tags_set_clear(struct tags_set *ts)
+{
+	if (ts->n == 0)
+		return;
+	buf_reset(&ts->keys);
+	ts->n = 0;
+	if (ts->nslot > 1024) {	/* one huge record must not slow the rest */
+		free(ts->slot);
+		ts->slot = NULL;
+		ts->nslot = 0;
+	} else
+		memset(ts->slot, 0, ts->nslot * sizeof *ts->slot);
+}
+
+/* A slot: the key's hash in the high half, 1 + its index in the low. */
+#define SLOT_HASH(v)	((v) & ~(uint64_t)0xFFFFFFFF)
+
+static size_t
+set_find(const struct tags_set *ts, const char *key, size_t n, uint64_t h,
+    int *found)
+{
+	size_t mask = ts->nslot - 1, i = (size_t)h & mask, k;
+
+	for (;; i = (i + 1) & mask) {
+		if (ts->slot[i] == 0) {
+			*found = 0;
+			return i;
+		}
+		if (SLOT_HASH(ts->slot[i]) != SLOT_HASH(h))
+			continue;
+		k = (size_t)(ts->slot[i] & 0xFFFFFFFF) - 1;
+		if (ts->off[k + 1] - ts->off[k] == n &&
+		    memcmp(ts->keys.data + ts->off[k], key, n) == 0) {
+			*found = 1;
+			return i;
+		}
+	}
+}
+
+int
+tags_set_add(struct tags_set *ts, const char *key, size_t n)
+{
+	uint64_t h = XXH3_64bits(key, n), *slot;
+	size_t i, j, old, mask;
+	int found;
+
+	if (2 * (ts->n + 1) > ts->nslot) {
+		old = ts->nslot;
+		slot = ts->slot;
+		ts->nslot = old ? old * 2 : 16;
+		ts->slot = xcalloc(ts->nslot, sizeof *ts->slot);
+		mask = ts->nslot - 1;
+		for (i = 0; i < old; i++) {
+			if (slot[i] == 0)
+				continue;
+			/* the low bits of the hash are gone: rehash the key */
+			j = (size_t)(slot[i] & 0xFFFFFFFF) - 1;
+			j = (size_t)XXH3_64bits(ts->keys.data + ts->off[j],
+			    ts->off[j + 1] - ts->off[j]) & mask;
+			while (ts->slot[j] != 0)
+				j = (j + 1) & mask;
+			ts->slot[j] = slot[i];
+		}
+		free(slot);
+	}
+	i = set_find(ts, key, n, h, &found);
+	if (found)
+		return 0;
+	if (ts->n + 2 > ts->cap) {
+		ts->cap = ts->cap ? ts->cap * 2 : 32;
+		ts->off = xrealloc(ts->off, ts->cap, sizeof *ts->off);
+	}
+	if (ts->n == 0)
+		ts->off[0] = 0;
+	buf_add(&ts->keys, key, n);
+	ts->off[ts->n + 1] = ts->keys.len;
+	ts->slot[i] = SLOT_HASH(h) | (uint64_t)++ts->n;
+	return 1;
+}

@@ -1,0 +1,294 @@
+/*
+ * tag-extract: hashtags, mentions, cashtags and URLs of each record's text,
+ * by Telegram's own rules, into the fields hashtags, mentions, cashtags and
+ * urls (or one line per entity with --tsv).
+ */
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "lib/json.h"
+#include "lib/record.h"
+#include "lib/tags.h"
+#include "lib/util.h"
+
+enum { OPT_FIELD = 256, OPT_LOWER, OPT_ONLY, OPT_REJECTS, OPT_TSV,
+	OPT_VERSION };
+
+static const char usage_text[] =
+"usage: %s [-qv] [-o FILE] [--rejects FILE] [--field NAME] [--lower]\n"
+"           [--only KINDS] [--tsv] [FILE ...]\n"
+"Add the hashtags, mentions, cashtags and URLs of each record's text, as\n"
+"Telegram finds them, to the record.\n"
+"\n"
+"      --field NAME     read the text from NAME (default text)\n"
+"      --lower          case-fold the values\n"
+"      --only KINDS     only these kinds, comma-separated: hashtags,\n"
+"                       mentions, cashtags, urls\n"
+"      --tsv            write id<TAB>kind<TAB>value lines instead of records\n"
+"  -o, --output FILE    write to FILE atomically instead of stdout\n"
+"      --rejects FILE   write bad lines to FILE and go on\n"
+"  -q, --quiet          no warnings\n"
+"  -v, --verbose        print a summary to stderr\n"
+"  -h, --help           show this help\n"
+"      --version        show the version\n";
+
+static const struct option longopts[] = {
+	{ "field",	required_argument, NULL, OPT_FIELD },
+	{ "help",	no_argument,	   NULL, 'h' },
+	{ "lower",	no_argument,	   NULL, OPT_LOWER },
+	{ "only",	required_argument, NULL, OPT_ONLY },
+	{ "output",	required_argument, NULL, 'o' },
+	{ "quiet",	no_argument,	   NULL, 'q' },
+	{ "rejects",	required_argument, NULL, OPT_REJECTS },
+	{ "tsv",	no_argument,	   NULL, OPT_TSV },
+	{ "verbose",	no_argument,	   NULL, 'v' },
+	{ "version",	no_argument,	   NULL, OPT_VERSION },
+	{ NULL, 0, NULL, 0 }
+};
+
+struct opts {
+	const char	*field;
+	int		 lower, tsv;
+	unsigned	 kinds;		/* bit k: kind k wanted */
+};
+
+/* Parse "hashtags,urls" (singular names too) into a bit set. */
+static unsigned
+parse_kinds(const char *arg)
+{
+	const char *p = arg, *e;
+	unsigned kinds = 0;
+	size_t n;
+	int k;
+
+	for (;;) {
+		e = strchr(p, ',');
+		n = e != NULL ? (size_t)(e - p) : strlen(p);
+		for (k = 0; k < TAGS_NKINDS; k++)
+			if ((n == strlen(tags_field[k]) &&
+			    memcmp(p, tags_field[k], n) == 0) ||
+			    (n == strlen(tags_kind_name[k]) &&
+			    memcmp(p, tags_kind_name[k], n) == 0))
+				break;
+		if (k == TAGS_NKINDS)
+			die(EX_USAGE, "--only: unknown kind '%.*s' (hashtags, "
+			    "mentions, cashtags, urls)", (int)n, p);
+		kinds |= 1u << k;
+		if (e == NULL)
+			return kinds;
+		p = e + 1;
+	}
+}
+
+/* Append s[0..n) to a TSV line: tab, newline, CR and '\' escaped. */
+static void
+tsv_add(struct buf *b, const char *s, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		switch (s[i]) {
+		case '\t': buf_add(b, "\\t", 2); break;
+		case '\n': buf_add(b, "\\n", 2); break;
+		case '\r': buf_add(b, "\\r", 2); break;
+		case '\\': buf_add(b, "\\\\", 2); break;
+		default: buf_addch(b, s[i]); break;
+		}
+}
+
+/*
+ * The entities of the current record into t: from text_entities when the
+ * record has them, else found in the text.  0, or -1 after rejecting it.
+ */
+static int
+entities(struct recin *in, struct record *r, const struct opts *o,
+    struct tags *t)
+{
+	const struct field *f;
+	const char *s, *why;
+	size_t n;
+
+	/* an export's entities describe its text, not another field */
+	f = strcmp(o->field, "text") == 0 ? record_get(r, "text_entities") :
+	    NULL;
+	if (f != NULL && f->type != JSON_NULL) {
+		if (tags_from_export(t, f->val, f->vallen, &why) == 0)
+			return 0;
+		recin_reject(in, "%s", why);
+		return -1;
+	}
+	t->n = 0;
+	if ((f = record_get(r, o->field)) == NULL) {
+		recin_reject(in, "no '%s' field", o->field);
+		return -1;
+	}
+	if (f->type == JSON_NULL)
+		return 0;
+	if (f->type != JSON_STRING) {
+		recin_reject(in, "'%s' is not a string", o->field);
+		return -1;
+	}
+	if (record_string(r, f, &s, &n) != 0) {
+		recin_reject(in, "'%s' holds an escaped lone surrogate",
+		    o->field);
+		return -1;
+	}
+	tags_find(t, s, n);
+	return 0;
+}
+
+/* The record's id for --tsv: a number as written, a string's value. */
+static void
+tsv_id(struct record *r, struct buf *line)
+{
+	const struct field *f = record_get(r, "id");
+	const char *s;
+	size_t n;
+
+	if (f == NULL)
+		return;
+	if (f->type == JSON_NUMBER)
+		buf_add(line, f->val, f->vallen);
+	else if (f->type == JSON_STRING && record_string(r, f, &s, &n) == 0)
+		tsv_add(line, s, n);
+}
+
+int
+main(int argc, char *argv[])
+{
+	struct opts o = { "text", 0, 0, (1u << TAGS_NKINDS) - 1 };
+	struct out out, rejects, *rej = NULL;
+	const char *output = NULL, *rejects_path = NULL;
+	struct recin in;
+	struct record r;
+	struct tags t;
+	struct tags_set seen[TAGS_NKINDS];
+	struct buf vals[TAGS_NKINDS], fold = BUF_INIT, key = BUF_INIT;
+	struct buf line = BUF_INIT;
+	const struct tags_entity *e;
+	uint64_t found = 0, kept = 0;
+	double start = now_seconds();
+	const char *v;
+	size_t i, vn, idlen;
+	int c, k, status = 0;
+
+	prog_init("tag-extract");
+	while ((c = getopt_long(argc, argv, "ho:qv", longopts, NULL)) != -1)
+		switch (c) {
+		case 'h': usage_exit(usage_text, 0);
+		case 'o': output = optarg; break;
+		case 'q': verbosity = 0; break;
+		case 'v': verbosity = 2; break;
+		case OPT_FIELD:
+			if (*optarg == '\0')
+				die(EX_USAGE, "--field: must not be empty");
+			o.field = optarg;
+			break;
+		case OPT_LOWER: o.lower = 1; break;
+		case OPT_ONLY: o.kinds = parse_kinds(optarg); break;
+		case OPT_REJECTS: rejects_path = optarg; break;
+		case OPT_TSV: o.tsv = 1; break;
+		case OPT_VERSION: version_exit();
+		default: usage_exit(usage_text, EX_USAGE);
+		}
+	argc -= optind;
+	argv += optind;
+
+	if (output != NULL)
+		out_open_atomic(&out, output);
+	else
+		out_init_fd(&out, 1, "<stdout>");
+	if (rejects_path != NULL) {
+		out_open(&rejects, rejects_path);
+		rej = &rejects;
+	}
+	tags_init(&t);
+	for (k = 0; k < TAGS_NKINDS; k++) {
+		tags_set_init(&seen[k]);
+		buf_init(&vals[k]);
+	}
+	record_init(&r);
+	recin_open(&in, argv, rej);
+	while (recin_next(&in, &r)) {
+		if (entities(&in, &r, &o, &t) != 0)
+			continue;
+		for (k = 0; k < TAGS_NKINDS; k++) {
+			tags_set_clear(&seen[k]);
+			buf_reset(&vals[k]);
+		}
+		buf_reset(&line);
+		if (o.tsv)
+			tsv_id(&r, &line);
+		idlen = line.len;
+		for (i = 0; i < t.n; i++) {
+			e = &t.e[i];
+			k = (int)e->kind;
+			if (!(o.kinds & 1u << k))
+				continue;
+			found++;
+			v = e->v;
+			vn = e->vlen;
+			if (o.lower) {
+				buf_reset(&fold);
+				tags_fold(&t, v, vn, &fold);
+				v = fold.data;
+				vn = fold.len;
+			}
+			if (k == TAGS_HASHTAG && !o.lower) {
+				buf_reset(&key);
+				tags_fold(&t, v, vn, &key);
+				if (!tags_set_add(&seen[k], key.data, key.len))
+					continue;
+			} else if (!tags_set_add(&seen[k], v, vn))
+				continue;
+			kept++;
+			if (o.tsv) {
+				buf_setlen(&line, idlen);
+				buf_addch(&line, '\t');
+				buf_addstr(&line, tags_kind_name[k]);
+				buf_addch(&line, '\t');
+				tsv_add(&line, v, vn);
+				buf_addch(&line, '\n');
+				out_write(&out, line.data, line.len);
+				continue;
+			}
+			buf_addch(&vals[k], vals[k].len == 0 ? '[' : ',');
+			json_add_string(&vals[k], v, vn);
+		}
+		if (o.tsv)
+			continue;
+		for (k = 0; k < TAGS_NKINDS; k++) {
+			if (!(o.kinds & 1u << k))
+				continue;
+			if (vals[k].len == 0)
+				buf_addch(&vals[k], '[');
+			buf_addch(&vals[k], ']');
+			buf_add(record_edit(&r, tags_field[k]), vals[k].data,
+			    vals[k].len);
+		}
+		record_write(&r, &out);
+	}
+	status_set(&status, recin_close(&in));
+	if (verbosity > 1)
+		fprintf(stderr, "%s: %llu records, %llu entities, %llu kept, "
+		    "%llu bytes in, %llu rejected, %.3f s\n", prog_name,
+		    (unsigned long long)in.records, (unsigned long long)found,
+		    (unsigned long long)kept,
+		    (unsigned long long)in.lines.bytes,
+		    (unsigned long long)in.rejected, now_seconds() - start);
+	record_release(&r);
+	tags_release(&t);
+	for (k = 0; k < TAGS_NKINDS; k++) {
+		tags_set_release(&seen[k]);
+		buf_release(&vals[k]);
+	}
+	buf_release(&fold);
+	buf_release(&key);
+	buf_release(&line);
+	if (rej != NULL)
+		out_close(rej);
+	out_close(&out);
+	return status;
+}

@@ -1,0 +1,1 @@
+split-posts -o /dev/full "$TOP/samples/channel.txt"

@@ -1,0 +1,1 @@
+cd "$D" && split-posts -o /dev/stdout stdin.in

@@ -1,0 +1,1 @@
+cd "$D" && split-posts -o samples.args/x "$TOP/samples/channel.txt"

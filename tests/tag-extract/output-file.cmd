@@ -1,0 +1,1 @@
+tag-extract -o out.jsonl && cat out.jsonl && ls

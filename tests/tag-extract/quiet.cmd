@@ -1,0 +1,1 @@
+tag-extract -q --rejects rej.jsonl && cat rej.jsonl

@@ -1,0 +1,1 @@
+tag-extract --rejects rej.jsonl && echo --- && cat rej.jsonl

@@ -1,0 +1,110 @@
+/*
+ * Unit tests for filters/lib/tags: each finder through tags_find, the
+ * overlap rule, text_entities, folding and the repeat set.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "buf.h"
+#include "tags.h"
+#include "unit.h"
+
+/* The values of kind k found in s, joined by spaces. */
+static const char *
+found(struct tags *t, const char *s, int k)
+{
+	static struct buf b = BUF_INIT;
+	size_t i;
+
+	buf_reset(&b);
+	tags_find(t, s, strlen(s));
+	for (i = 0; i < t->n; i++)
+		if ((int)t->e[i].kind == k) {
+			if (b.len > 0)
+				buf_addch(&b, ' ');
+			buf_add(&b, t->e[i].v, t->e[i].vlen);
+		}
+	return b.data;
+}
+
+#define FOUND(s, k, want) CHECK(strcmp(found(&t, s, k), want) == 0, \
+	"%s %s -> '%s' (got '%s')", tags_kind_name[k], s, want, \
+	found(&t, s, k))
+
+int
+main(void)
+{
+	struct tags t;
+	struct tags_set set;
+	struct buf b = BUF_INIT;
+	const char *why = NULL;
+	static const char te[] = "[{\"type\":\"hashtag\",\"text\":\"#A\"},"
+	    "{\"type\":\"link\",\"text\":\"x.org\"},"
+	    "{\"type\":\"plain\",\"text\":\"#no\"}]";
+
+	tags_init(&t);
+	FOUND("#a #b", TAGS_HASHTAG, "a b");
+	FOUND("#a#b ##x a#y", TAGS_HASHTAG, "x");
+	FOUND("#123 #12a #_", TAGS_HASHTAG, "12a");
+	FOUND("#\xe0\xa4\xae\xe0\xa4\xb9\xe0\xa4\xbe", TAGS_HASHTAG,
+	    "\xe0\xa4\xae\xe0\xa4\xb9");		/* #महा: the mark ends it */
+	FOUND("\xef\xbc\x83tag", TAGS_HASHTAG, "");	/* fullwidth # */
+	FOUND("#tag@bot #tag@ab", TAGS_HASHTAG, "tag@bot tag");
+	FOUND("x.com/#frag #real", TAGS_HASHTAG, "real");
+	FOUND("x.com/#frag #real", TAGS_URL, "x.com/#frag");
+	FOUND("#http://x.com", TAGS_HASHTAG, "http");
+	FOUND("#http://x.com", TAGS_URL, "");
+	FOUND("@durov @ab @gif x@y", TAGS_MENTION, "durov gif");
+	FOUND("@user.name", TAGS_MENTION, "user");
+	FOUND("$BTC $btc $ABC1 $1INCH $BRK.B", TAGS_CASHTAG, "BTC 1INCH BRK");
+	FOUND("$T@abc $$X", TAGS_CASHTAG, "T@abc");
+	FOUND("a@b.com mailto:c@d.org", TAGS_URL, "");
+	FOUND("a@b.com", TAGS_MENTION, "");
+	FOUND("see google.com. or GOOGLE.COM, not google.Com", TAGS_URL,
+	    "google.com GOOGLE.COM");
+	FOUND("example.invalidtld http://example.invalidtld", TAGS_URL,
+	    "http://example.invalidtld");
+	FOUND("http://1.2.3.4:80/a_(b)) 999.1.1.1", TAGS_URL,
+	    "http://1.2.3.4:80/a_(b)");
+	FOUND("tg://resolve?domain=x ton://a tonsite://b.ton", TAGS_URL,
+	    "tg://resolve?domain=x ton://a tonsite://b.ton");
+	FOUND("teiegram.org/x xn--p1ai.xn--p1ai", TAGS_URL, "xn--p1ai.xn--p1ai");
+	FOUND("4111 1111 1111 1111.ru 4111 1111 1111 1112.ru", TAGS_URL,
+	    "1112.ru");			/* a URL inside a card number goes */
+	FOUND("", TAGS_URL, "");
+	FOUND(".", TAGS_URL, "");
+	FOUND("a.", TAGS_URL, "");
+
+	CHECK(tags_from_export(&t, te, strlen(te), &why) == 0 && t.n == 2 &&
+	    t.e[0].kind == TAGS_HASHTAG && t.e[0].vlen == 1 &&
+	    t.e[0].v[0] == 'A' && t.e[1].kind == TAGS_URL &&
+	    t.e[1].vlen == 5 && memcmp(t.e[1].v, "x.org", 5) == 0,
+	    "text_entities: hashtag and link taken, plain skipped");
+	CHECK(tags_from_export(&t, "{}", 2, &why) == -1 && why != NULL,
+	    "text_entities: an object is refused");
+	CHECK(tags_from_export(&t, "[{\"type\":1,\"text\":\"x\"}]", 24,
+	    &why) == -1, "text_entities: a non-string type is refused");
+
+	tags_fold(&t, "BRICS \xc3\x89T\xc3\x89 Stra\xc3\x9f" "e", 19, &b);
+	CHECK(BYTES_EQ(b.data, b.len, "brics \xc3\xa9t\xc3\xa9 strasse"),
+	    "tags_fold: ASCII, accents and full folding of sharp s");
+
+	tags_set_init(&set);
+	CHECK(tags_set_add(&set, "a", 1) == 1 && tags_set_add(&set, "b", 1) ==
+	    1 && tags_set_add(&set, "a", 1) == 0, "tags_set: repeats seen");
+	for (int i = 0; i < 5000; i++) {
+		char k[16];
+		int n = snprintf(k, sizeof k, "k%d", i);
+		if (tags_set_add(&set, k, (size_t)n) != 1)
+			break;
+	}
+	CHECK(set.n == 5002 && tags_set_add(&set, "k4999", 5) == 0,
+	    "tags_set: grows and keeps every key");
+	tags_set_clear(&set);
+	CHECK(set.n == 0 && tags_set_add(&set, "a", 1) == 1,
+	    "tags_set: empty after clear");
+	tags_set_release(&set);
+	buf_release(&b);
+	tags_release(&t);
+	return unit_status();
+}
