@@ -250,8 +250,8 @@ list_text(struct out *o, const struct src *s, const struct archive *a)
 	}
 	buf_printf(&b, "%s: %" PRIu64 " records in %" PRIu32 " data frame%s, %"
 	    PRIu64 " bytes in %" PRIu64 " (ratio %.3f)%s%s\n", s->name,
-	    a->records, a->ndata, a->ndata == 1 ? "" : "s", a->dbytes, a->size,
-	    ratio(a->dbytes, a->size),
+	    a->records, a->ndata, a->ndata == 1 ? "" : "s", a->dbytes,
+	    a->size, ratio(a->dbytes, a->size),
 	    a->flags & ARCHIVE_FLAG_RAW ? ", raw lines" : "",
 	    a->flags & ARCHIVE_FLAG_DICT ? ", dictionary" : "");
 	out_write(o, b.data, b.len);
@@ -438,7 +438,8 @@ main(int argc, char *argv[])
 		die(EX_USAGE, "one archive at a time with --list, --extract "
 		    "and --extract-dict");
 	if (mode == EXTRACT_DICT && output != NULL)
-		die(EX_USAGE, "-o: not with --extract-dict (it names the file)");
+		die(EX_USAGE, "-o: not with --extract-dict (it names the "
+		    "file)");
 
 	if (mode == COMPRESS) {
 		if (output != NULL)

@@ -610,7 +610,7 @@ read_index(struct archive *a, const unsigned char *table, size_t tablen,
     uint32_t nseek, struct archive_err *e)
 {
 	struct archive_frame *ix = &a->f[a->nf - 1], *f;
-	unsigned char *p;
+	unsigned char *p, *p2;
 	struct buf b = BUF_INIT;
 	uint64_t next = 1, ndata;
 	uint32_t i, k;
@@ -709,9 +709,9 @@ read_index(struct archive *a, const unsigned char *table, size_t tablen,
 		buf_grow(&a->dict, f->csize);
 		if (read_at(a, a->dict.data, f->csize, 0, e) != 0)
 			goto out;
-		if (get32((unsigned char *)a->dict.data) != ARCHIVE_DICT_MAGIC ||
-		    get32((unsigned char *)a->dict.data + 4) !=
-		    f->csize - SKIP_HEAD) {
+		p2 = (unsigned char *)a->dict.data;
+		if (get32(p2) != ARCHIVE_DICT_MAGIC ||
+		    get32(p2 + 4) != f->csize - SKIP_HEAD) {
 			fail(e, EX_DATAERR, "the dictionary frame is missing "
 			    "or corrupt");
 			goto out;
@@ -925,7 +925,8 @@ archive_extract(struct archive *a, uint64_t first, uint64_t last,
 		p = a->dbuf.data;
 		end = p + a->dbuf.len;
 		for (n = f->first; n < first; n++)
-			p = (const char *)memchr(p, '\n', (size_t)(end - p)) + 1;
+			p = (const char *)memchr(p, '\n',
+			    (size_t)(end - p)) + 1;
 		if (last < f->first + f->records - 1) {
 			q = p;
 			for (; n <= last; n++)

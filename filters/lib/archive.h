@@ -97,7 +97,7 @@ struct archive_frame {
 	uint64_t	offset;
 	uint32_t	csize, dsize, checksum;
 	uint32_t	chash;		/* of the compressed bytes (data) */
-	uint64_t	first;		/* first record, 1-based (data frames) */
+	uint64_t	first;		/* first record, 1-based (data) */
 	uint32_t	records;
 	enum archive_frame_kind kind;
 };
