@@ -84,6 +84,7 @@ static const struct option longopts[] = {
 struct src {
 	const char	*name;		/* for messages */
 	int		 fd;
+	int		 streamed;	/* -d or -t done while reading */
 	struct buf	 mem;
 	struct archive_mem m;
 };
@@ -149,9 +150,20 @@ fd_pread(void *ctx, void *p, size_t n, uint64_t off)
 	return 0;
 }
 
-/* Open and check an archive; 0, or EX_NOINPUT after a warning. */
+static long
+fd_read(void *ctx, void *p, size_t n)
+{
+	return (long)read(*(int *)ctx, p, n);
+}
+
+/*
+ * Open and check an archive; 0, or EX_NOINPUT after a warning.  With
+ * stream set (-d, -t) an archive from a pipe is decoded as it is read,
+ * through emit, instead of being held in memory.
+ */
 static int
-src_open(struct src *s, struct archive *a, const char *path)
+src_open(struct src *s, struct archive *a, const char *path, int stream,
+    archive_emit_fn emit, void *ectx)
 {
 	struct archive_err e;
 	struct stat st;
@@ -175,7 +187,10 @@ src_open(struct src *s, struct archive *a, const char *path)
 	if (S_ISREG(st.st_mode))
 		rc = archive_open(a, fd_pread, &s->fd, (uint64_t)st.st_size,
 		    &e);
-	else {
+	else if (stream) {
+		rc = archive_decode_stream(fd_read, &s->fd, emit, ectx, a, &e);
+		s->streamed = 1;
+	} else {
 		for (;;) {
 			buf_grow(&s->mem, 1 << 20);
 			r = read(s->fd, s->mem.data + s->mem.len,
@@ -468,11 +483,13 @@ main(int argc, char *argv[])
 	else
 		out_init_fd(&out, STDOUT_FILENO, "<stdout>");
 	for (i = 0; i < argc; i++) {
-		if (src_open(&s, &a, argv[i]) != 0) {
+		if (src_open(&s, &a, argv[i], mode == DECOMPRESS ||
+		    mode == TEST, mode == DECOMPRESS ? emit_out : NULL,
+		    &out) != 0) {
 			status_set(&status, EX_NOINPUT);
 			continue;
 		}
-		switch (mode) {
+		switch (s.streamed ? COMPRESS : mode) {
 		case DECOMPRESS:
 			check(archive_decode_all(&a, emit_out, &out, &e), &s,
 			    &e);

@@ -27,6 +27,8 @@
 /* Samples for training: records this long, this much in all. */
 #define TRAIN_MIN	16
 #define TRAIN_TOTAL_MIN	(8 * 1024)
+/* The largest dictionary frame a stream may announce. */
+#define DICT_FRAME_MAX	(16 * 1024 * 1024)
 /* A zstd block of 4 bytes (RLE) yields at most 128 KiB. */
 #define MAX_RATIO	32768
 
@@ -826,7 +828,7 @@ count_lines(const char *p, size_t n)
 
 /* Read, check and decompress one data frame into a->dbuf. */
 static int
-decode_frame(struct archive *a, const struct archive_frame *f,
+decode_frame(struct archive *a, struct archive_frame *f,
     struct archive_err *e)
 {
 	ZSTD_frameHeader fh;
@@ -889,6 +891,9 @@ decode_frame(struct archive *a, const struct archive_frame *f,
 		    "%zu bytes instead of %u (corrupt)", no, f->offset, r,
 		    f->dsize);
 	buf_setlen(&a->dbuf, r);
+	/* 0 records: a frame read from a stream, to be counted. */
+	if (f->records == 0 && a->dbuf.data[r - 1] == '\n')
+		f->records = (uint32_t)count_lines(a->dbuf.data, r);
 	if (a->dbuf.data[r - 1] != '\n' ||
 	    count_lines(a->dbuf.data, r) != f->records)
 		return fail(e, EX_DATAERR, "frame %u at offset %" PRIu64 ": "
@@ -901,7 +906,7 @@ int
 archive_extract(struct archive *a, uint64_t first, uint64_t last,
     archive_emit_fn emit, void *ctx, struct archive_err *e)
 {
-	const struct archive_frame *f;
+	struct archive_frame *f;
 	const char *p, *end, *q;
 	uint32_t lo = 0, hi, mid, i;
 	uint64_t n;
@@ -966,4 +971,319 @@ archive_close(struct archive *a)
 	ZSTD_freeDDict(a->ddict);
 	ZSTD_freeDCtx(a->dctx);
 	memset(a, 0, sizeof *a);
+}
+
+/* Streaming: an archive read once, front to back, from a pipe. */
+
+struct stream {
+	archive_read_fn	 rd;
+	void		*ctx;
+	struct buf	 b;
+	size_t		 pos;		/* the current frame in b */
+	int		 eof;
+	uint64_t	 off;		/* its offset in the archive */
+	struct buf	 dict, tail;	/* the frames archive_open reads */
+	uint64_t	 tail_off;
+};
+
+/* Make n bytes available at pos: 0, 1 if the input ends first, or -1. */
+static int
+ensure(struct stream *s, size_t n, struct archive_err *e)
+{
+	long r;
+
+	while (s->b.len - s->pos < n) {
+		if (s->eof)
+			return 1;
+		if (s->pos > 0) {
+			memmove(s->b.data, s->b.data + s->pos,
+			    s->b.len - s->pos);
+			buf_setlen(&s->b, s->b.len - s->pos);
+			s->pos = 0;
+		}
+		buf_grow(&s->b, n > s->b.len ? n - s->b.len + 65536 : 65536);
+		r = s->rd(s->ctx, s->b.data + s->b.len,
+		    s->b.cap - s->b.len - 1);
+		if (r < 0) {
+			if (errno == EINTR)
+				continue;
+			return fail(e, EX_IOERR, "read error at offset %"
+			    PRIu64 ": %s", s->off + s->b.len, strerror(errno));
+		}
+		if (r == 0)
+			s->eof = 1;
+		else
+			buf_setlen(&s->b, s->b.len + (size_t)r);
+	}
+	return 0;
+}
+
+static int
+stream_pread(void *ctx, void *p, size_t n, uint64_t off)
+{
+	struct stream *s = ctx;
+	size_t have = s->b.len - s->pos;
+
+	if (off <= s->dict.len && n <= s->dict.len - off) {
+		memcpy(p, s->dict.data + off, n);
+		return 0;
+	}
+	if (off >= s->tail_off && off - s->tail_off <= s->tail.len &&
+	    n <= s->tail.len - (off - s->tail_off)) {
+		memcpy(p, s->tail.data + (off - s->tail_off), n);
+		return 0;
+	}
+	if (off >= s->off && off - s->off <= have &&
+	    n <= have - (off - s->off)) {
+		memcpy(p, s->b.data + s->pos + (off - s->off), n);
+		return 0;
+	}
+	errno = EIO;
+	return -1;
+}
+
+static int
+truncated(struct stream *s, struct archive_err *e, int rc)
+{
+	if (rc < 0)
+		return -1;
+	return fail(e, EX_DATAERR, "truncated archive: the frame at offset %"
+	    PRIu64 " is cut short", s->off);
+}
+
+/* The size of the zstd frame at pos, walking its blocks. */
+static int
+zstd_frame_size(struct stream *s, size_t *csize, struct archive_err *e)
+{
+	ZSTD_frameHeader fh;
+	const unsigned char *p;
+	size_t n, avail;
+	uint32_t bh;
+	int rc;
+
+	if ((rc = ensure(s, ZSTD_FRAMEHEADERSIZE_MAX, e)) < 0)
+		return -1;
+	avail = s->b.len - s->pos;
+	p = (const unsigned char *)s->b.data + s->pos;
+	n = ZSTD_getFrameHeader(&fh, p, avail);
+	if (n != 0 && !ZSTD_isError(n))
+		return truncated(s, e, 1);
+	if (n != 0 || fh.frameType != ZSTD_frame)
+		return fail(e, EX_DATAERR, "frame at offset %" PRIu64 ": bad "
+		    "frame header (corrupt)", s->off);
+	n = fh.headerSize;
+	for (;;) {
+		if ((rc = ensure(s, n + 3, e)) != 0)
+			return truncated(s, e, rc);
+		p = (const unsigned char *)s->b.data + s->pos + n;
+		bh = (uint32_t)p[0] | (uint32_t)p[1] << 8 |
+		    (uint32_t)p[2] << 16;
+		if ((bh >> 1 & 3) == 3 || bh >> 3 > 128 * 1024)
+			return fail(e, EX_DATAERR, "frame at offset %" PRIu64
+			    ": bad block header (corrupt)", s->off);
+		n += 3 + ((bh >> 1 & 3) == 1 ? 1 : bh >> 3);
+		if (bh & 1)
+			break;
+		if (n > ARCHIVE_FRAME_MAX)
+			return fail(e, EX_DATAERR, "frame at offset %" PRIu64
+			    ": larger than 4 GiB (corrupt)", s->off);
+	}
+	n += fh.checksumFlag ? 4 : 0;
+	if ((rc = ensure(s, n, e)) != 0)
+		return truncated(s, e, rc);
+	*csize = n;
+	return 0;
+}
+
+static void
+seen_add(struct archive_frame **f, uint32_t *n, const struct archive_frame *x)
+{
+	if (*n == 0 || (*n & (*n - 1)) == 0)
+		*f = xrealloc(*f, *n ? (size_t)*n * 2 : 16, sizeof **f);
+	(*f)[(*n)++] = *x;
+}
+
+/* One frame at s->off: check it, decode it, note it in f. */
+static int
+stream_frame(struct stream *s, struct archive *w, struct archive_frame *f,
+    uint32_t nseen, uint32_t ndata, int *tail, size_t *csize,
+    archive_emit_fn emit, void *ectx, struct archive_err *e)
+{
+	const unsigned char *p = (const unsigned char *)s->b.data + s->pos;
+	uint32_t magic = get32(p);
+	unsigned long long cs;
+	int rc;
+
+	memset(f, 0, sizeof *f);
+	f->offset = s->off;
+	if (magic == ZSTD_MAGICNUMBER && *tail == 0) {
+		if (zstd_frame_size(s, csize, e) != 0)
+			return -1;
+		p = (const unsigned char *)s->b.data + s->pos;
+		cs = ZSTD_getFrameContentSize(p, *csize);
+		if (cs == 0 || cs > ARCHIVE_FRAME_MAX || *csize < 4)
+			return fail(e, EX_DATAERR, "frame at offset %" PRIu64
+			    ": no content size (not written by "
+			    "compress-archive, or corrupt)", s->off);
+		f->kind = FRAME_DATA;
+		f->csize = (uint32_t)*csize;
+		f->dsize = (uint32_t)cs;
+		f->checksum = get32(p + *csize - 4);
+		f->chash = (uint32_t)XXH64(p, *csize, 0);
+		if (decode_frame(w, f, e) != 0)
+			return -1;
+		if (emit != NULL)
+			emit(ectx, w->dbuf.data, w->dbuf.len);
+		return 0;
+	}
+	if ((magic & ZSTD_MAGIC_SKIPPABLE_MASK) != ZSTD_MAGIC_SKIPPABLE_START)
+		return fail(e, EX_DATAERR, s->off == 0 ? "not a compress-archive "
+		    "archive (bad magic at offset %" PRIu64 ")" : "frame at "
+		    "offset %" PRIu64 ": bad magic (corrupt)", s->off);
+	if (!(magic == ARCHIVE_DICT_MAGIC && s->off == 0) &&
+	    !(magic == ARCHIVE_INDEX_MAGIC && *tail == 0) &&
+	    !(magic == ARCHIVE_SEEK_MAGIC && *tail == 1))
+		return fail(e, EX_DATAERR, "unexpected skippable frame at "
+		    "offset %" PRIu64 " (corrupt)", s->off);
+	if ((rc = ensure(s, SKIP_HEAD, e)) != 0)
+		return truncated(s, e, rc);
+	p = (const unsigned char *)s->b.data + s->pos;
+	*csize = SKIP_HEAD + (size_t)get32(p + 4);
+	/* Sizes known before reading: a bad one must not cost 4 GiB. */
+	if ((magic == ARCHIVE_DICT_MAGIC && s->off == 0 &&
+	    *csize > DICT_FRAME_MAX) ||
+	    (magic == ARCHIVE_INDEX_MAGIC && *tail == 0 && *csize !=
+	    SKIP_HEAD + INDEX_HEAD + INDEX_ENTRY * (size_t)ndata + 8) ||
+	    (magic == ARCHIVE_SEEK_MAGIC && *tail == 1 && *csize !=
+	    SKIP_HEAD + SEEK_ENTRY * (size_t)nseen + SEEK_FOOTER))
+		return fail(e, EX_DATAERR, "skippable frame at offset %"
+		    PRIu64 ": wrong size (corrupt)", s->off);
+	if ((rc = ensure(s, *csize, e)) != 0)
+		return truncated(s, e, rc);
+	p = (const unsigned char *)s->b.data + s->pos;
+	f->csize = (uint32_t)*csize;
+	if (magic == ARCHIVE_DICT_MAGIC && s->off == 0) {
+		f->kind = FRAME_DICT;
+		buf_add(&s->dict, p, *csize);
+		w->ddict = ZSTD_createDDict(p + SKIP_HEAD, *csize - SKIP_HEAD);
+		if (w->ddict == NULL)
+			return fail(e, EX_DATAERR, "the dictionary is not "
+			    "valid");
+	} else if (magic == ARCHIVE_INDEX_MAGIC && *tail == 0) {
+		f->kind = FRAME_INDEX;
+		s->tail_off = s->off;
+		buf_add(&s->tail, p, *csize);
+		*tail = 1;
+	} else if (magic == ARCHIVE_SEEK_MAGIC && *tail == 1) {
+		buf_add(&s->tail, p, *csize);
+		*tail = 2;
+	} else
+		return fail(e, EX_DATAERR, "unexpected skippable frame at "
+		    "offset %" PRIu64 " (corrupt)", s->off);
+	return 0;
+}
+
+int
+archive_decode_stream(archive_read_fn rd, void *rctx, archive_emit_fn emit,
+    void *ectx, struct archive *a, struct archive_err *e)
+{
+	struct stream s;
+	struct archive w;
+	struct archive_frame *seen = NULL, f;
+	uint32_t nseen = 0, ndata = 0, i;
+	size_t csize = 0;
+	int rc, r = -1, tail = 0;
+
+	memset(&s, 0, sizeof s);
+	s.rd = rd;
+	s.ctx = rctx;
+	buf_init(&s.b);
+	buf_init(&s.dict);
+	buf_init(&s.tail);
+	/* A work archive for decode_frame: its reads come from the stream. */
+	memset(&w, 0, sizeof w);
+	buf_init(&w.dict);
+	buf_init(&w.cbuf);
+	buf_init(&w.dbuf);
+	w.pread = stream_pread;
+	w.ctx = &s;
+	w.size = UINT64_MAX;
+	memset(a, 0, sizeof *a);
+	buf_init(&a->dict);
+	buf_init(&a->cbuf);
+	buf_init(&a->dbuf);
+	if ((w.dctx = ZSTD_createDCtx()) == NULL)
+		die(EX_SOFTWARE, "out of memory (zstd context)");
+	for (;;) {
+		if ((rc = ensure(&s, 1, e)) < 0)
+			goto out;
+		if (tail == 2) {
+			if (rc == 0) {
+				fail(e, EX_DATAERR, "data after the seek "
+				    "table at offset %" PRIu64, s.off);
+				goto out;
+			}
+			break;
+		}
+		if (rc > 0) {
+			if (s.off == 0)
+				fail(e, EX_DATAERR, "not an archive: empty "
+				    "input");
+			else
+				fail(e, EX_DATAERR, "truncated archive: no "
+				    "seek table at the end");
+			goto out;
+		}
+		if ((rc = ensure(&s, 4, e)) != 0) {
+			truncated(&s, e, rc);
+			goto out;
+		}
+		if (stream_frame(&s, &w, &f, nseen, ndata, &tail, &csize,
+		    emit, ectx, e) != 0)
+			goto out;
+		if (tail != 2)
+			seen_add(&seen, &nseen, &f);
+		ndata += f.kind == FRAME_DATA && tail == 0;
+		s.pos += csize;
+		s.off += csize;
+	}
+	/*
+	 * The tail now proves what was read.  It may only point at the
+	 * frames kept (dictionary, index, seek table): a read elsewhere
+	 * fails as an I/O error, and means a corrupt tail.
+	 */
+	if (archive_open(a, stream_pread, &s, s.off, e) != 0) {
+		if (e->status == EX_IOERR)
+			fail(e, EX_DATAERR, "seek table: does not describe the "
+			    "frames read (corrupt)");
+		goto out;
+	}
+	if (a->nf != nseen) {
+		fail(e, EX_DATAERR, "the seek table lists %u frames, the "
+		    "archive holds %u", a->nf, nseen);
+		goto out;
+	}
+	for (i = 0; i < nseen; i++)
+		if (a->f[i].kind != seen[i].kind || a->f[i].offset !=
+		    seen[i].offset || a->f[i].csize != seen[i].csize ||
+		    (seen[i].kind == FRAME_DATA && (a->f[i].dsize !=
+		    seen[i].dsize || a->f[i].checksum != seen[i].checksum ||
+		    a->f[i].chash != seen[i].chash || a->f[i].records !=
+		    seen[i].records))) {
+			fail(e, EX_DATAERR, "frame %u at offset %" PRIu64 ": "
+			    "does not match the seek table and record index "
+			    "(corrupt)", i + 1, seen[i].offset);
+			goto out;
+		}
+	r = 0;
+out:
+	free(seen);
+	archive_close(&w);
+	buf_release(&s.b);
+	buf_release(&s.dict);
+	buf_release(&s.tail);
+	/* Only the counts in *a stay valid: the stream is gone. */
+	a->pread = NULL;
+	a->ctx = NULL;
+	return r;
 }

@@ -132,6 +132,17 @@ int	archive_decode_all(struct archive *, archive_emit_fn, void *ctx,
 	    struct archive_err *);
 void	archive_close(struct archive *);
 
+/* Read up to n bytes: the count, 0 at the end, or -1 with errno set. */
+typedef long	(*archive_read_fn)(void *ctx, void *p, size_t n);
+/*
+ * Decode an archive read once from front to back (a pipe): every frame is
+ * checked as it comes and written, and at the end the tail must prove
+ * them all, so a cut or corrupt archive fails after its good records.  On
+ * success *a holds the counts (records, frames, sizes), to archive_close.
+ */
+int	archive_decode_stream(archive_read_fn, void *rctx, archive_emit_fn,
+	    void *ectx, struct archive *a, struct archive_err *);
+
 /* An archive in memory: ctx for archive_open is a struct archive_mem. */
 struct archive_mem {
 	const unsigned char *p;

@@ -1,7 +1,7 @@
 # compress-archive corruption matrix: an archive cut at every frame
 # boundary and at random points, with a bit flipped in every byte (data
 # frames, record index, seek table, dictionary; a sample of them in a big
-# archive), with a missing or a wrong
+# archive), read from a file and through a pipe, with a missing or a wrong
 # dictionary.  Every case must end in exit 65 with a message on stderr;
 # none may exit 0 or crash.  The work is in python3 to spare a process per
 # corrupted copy.
@@ -22,6 +22,11 @@ ca, t, step = sys.argv[1], sys.argv[2], int(sys.argv[3])
 random.seed(42)
 
 def run(args, data):
+    # "pipe" last: the archive comes through a pipe (read as a stream)
+    if args[-1] == "pipe":
+        p = subprocess.run([ca] + args[:-1], input=data,
+                           stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+        return p.returncode, p.stderr.decode("utf-8", "replace")
     with open(t + "/c.zst", "wb") as f:
         f.write(data)
     p = subprocess.run([ca] + args + [t + "/c.zst"], stdout=subprocess.DEVNULL,
@@ -58,11 +63,12 @@ for name in ("a", "d1"):
     table = frames[-1]["offset"] + frames[-1]["compressed"]
     bounds = [f["offset"] for f in frames] + [table]
     for b in bounds:
-        for args in (["-d"], ["-t"], ["--extract", "1"], ["--list"]):
+        for args in (["-d"], ["-t"], ["--extract", "1"], ["--list"],
+                     ["-d", "pipe"]):
             expect65(name + ": cut at frame boundaries", str(b), args, data[:b])
     for i in range(40):
         b = random.randrange(1, len(data))
-        for args in (["-d"], ["-t"]):
+        for args in (["-d"], ["-t"], ["-t", "pipe"]):
             expect65(name + ": cut at random points", str(b), args, data[:b])
     def region(i):
         if i >= table:
@@ -81,7 +87,7 @@ for name in ("a", "d1"):
     for i in where:
         c = bytearray(data)
         c[i] ^= 1 << random.randrange(8)
-        args = ["-t"] if i % 3 else ["-d"]
+        args = (["-d"], ["-t"], ["-t", "pipe"], ["-d", "pipe"])[i % 4]
         expect65(name + ": flipped bit in " + region(i), str(i), args, bytes(c))
     for g in sorted(counts):
         if g.startswith(name + ":"):
@@ -92,11 +98,12 @@ d1 = open(t + "/d1.zst", "rb").read()
 d2 = open(t + "/d2.zst", "rb").read()
 m1, m2 = info(t + "/d1.zst"), info(t + "/d2.zst")
 n1, n2 = m1["frames"][0]["compressed"], m2["frames"][0]["compressed"]
-for args in (["-d"], ["-t"], ["--extract", "1"]):
+for args in (["-d"], ["-t"], ["--extract", "1"], ["-d", "pipe"]):
     expect65("missing dictionary", "", args, d1[n1:])
 # a wrong dictionary: another archive's in its place (same size, or not)
 wrong = d2[:n2] + d1[n2:] if n1 == n2 else d2[:n2] + d1[n1:]
-for args in (["-d"], ["-t"], ["--extract", "1"], ["--extract-dict", t + "/x"]):
+for args in (["-d"], ["-t"], ["--extract", "1"], ["--extract-dict", t + "/x"],
+             ["-t", "pipe"]):
     expect65("wrong dictionary", "", args, wrong)
 report("missing dictionary")
 report("wrong dictionary")

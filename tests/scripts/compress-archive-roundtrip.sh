@@ -1,4 +1,5 @@
-# compress-archive round trips, read back by compress-archive -d and by
+# compress-archive round trips, read back by compress-archive -d (from a
+# file and from a pipe) and by
 # the zstd CLI (zstd -d, zstdcat, zstd -t) byte for byte: empty input, one
 # record, one 200 MiB record (plain config only), a million tiny records,
 # random frame sizes and levels, raw lines.
@@ -17,6 +18,7 @@ check() {
 	why=
 	"$CA" -d "$t/a.zst" | cmp -s - "$in" || why="$why -d"
 	"$CA" -t "$t/a.zst" || why="$why -t"
+	cat "$t/a.zst" | "$CA" -d | cmp -s - "$in" || why="$why -d-from-a-pipe"
 	zstd -q -d -c "$t/a.zst" | cmp -s - "$in" || why="$why zstd-d"
 	zstdcat "$t/a.zst" | cmp -s - "$in" || why="$why zstdcat"
 	zstd -q -t "$t/a.zst" || why="$why zstd-t"
