@@ -36,6 +36,27 @@ build(struct buf *out, int n, size_t frame_size, int threads, int dict)
 	archive_writer_free(w);
 }
 
+/* A pipe that hands out 1000 bytes at a time. */
+struct pipe {
+	const struct buf *b;
+	size_t		  off;
+};
+
+static long
+pipe_read(void *ctx, void *p, size_t n)
+{
+	struct pipe *q = ctx;
+	size_t k = q->b->len - q->off;
+
+	if (k > n)
+		k = n;
+	if (k > 1000)
+		k = 1000;
+	memcpy(p, q->b->data + q->off, k);
+	q->off += k;
+	return (long)k;
+}
+
 static uint32_t
 le32(const struct buf *b, size_t off)
 {
@@ -135,6 +156,23 @@ main(void)
 	    "{\"i\":2000,\"t\":\"text 5\"}\n{\"i\":2001,\"t\":\"text 6\"}\n"),
 	    "dictionary: extract 2000-2001");
 	archive_close(&a);
+
+	/* As a stream: all records, and a cut caught at the end. */
+	{
+		struct pipe q = { &a1, 0 };
+
+		buf_reset(&got);
+		rc = archive_decode_stream(pipe_read, &q, emit_buf, &got, &a,
+		    &e);
+		CHECK(rc == 0 && a.records == 3000 && got.len == a.dbytes,
+		    "stream: 3000 records (%s)", e.msg);
+		archive_close(&a);
+		a1.len -= 30;
+		q.off = 0;
+		rc = archive_decode_stream(pipe_read, &q, NULL, NULL, &a, &e);
+		CHECK(rc == -1 && e.status == 65, "stream: cut: %s", e.msg);
+		archive_close(&a);
+	}
 
 	/* Garbage is refused cleanly. */
 	buf_reset(&a2);
