@@ -331,7 +331,7 @@ archive_writer_new(const struct archive_opts *o, archive_emit_fn emit,
 	pthread_cond_init(&w->work, NULL);
 	pthread_cond_init(&w->done, NULL);
 	w->nthreads = w->o.threads;
-	w->njobs = (size_t)w->nthreads * 2 + 1;
+	w->njobs = (size_t)w->nthreads * 4 + 2;
 	w->jobs = xcalloc(w->njobs, sizeof *w->jobs);
 	w->queue = xcalloc(w->njobs, sizeof *w->queue);
 	for (i = 0; i < w->njobs; i++) {
