@@ -1,0 +1,57 @@
+# compress-archive beside the zstd CLI at level 3 on the same records:
+# compression speed with -T 1 (target >= 0.9x zstd -3) and -T 2 (>= 1.6x),
+# size with 1 MiB frames (at most 5% over zstd -3's single frame), -d
+# (>= 0.9x zstd -d), and --extract of one record from a 1 GB archive
+# (< 50 ms).  Env: BIN, WORK, CORPUS_JSONL (made here if unset), TOP.
+. "$TOP/tests/bench/lib.sh"
+CA=$BIN/compress-archive
+mkdir -p "$WORK"
+in=${CORPUS_JSONL:-}
+if [ -z "$in" ] || [ ! -f "$in" ]; then
+	in=$WORK/ca-records.jsonl
+	[ -f "$in" ] || awk 'BEGIN { srand(1); for (i = 1; i <= 400000; i++) {
+	    s = ""; n = 5 + int(rand() * 30);
+	    for (j = 0; j < n; j++) s = s " " substr("trade energy summit talks forum partners minister cooperation", 1 + int(rand() * 50), 3 + int(rand() * 8));
+	    printf "{\"id\":%d,\"source\":\"c.txt\",\"forwarded_from\":null,\"media\":null,\"text\":\"%s #BRICS\"}\n", i, s } }' >"$in"
+fi
+bytes=$(size_of "$in")
+echo "compress-archive ($bytes bytes of records)"
+
+bench "zstd -3 (single frame)" "$bytes" "zstd -3 -q -c '$in' >'$WORK/z.zst'"
+z=$BENCH_MBPS
+bench "compress-archive -T 1" "$bytes" "'$CA' -T 1 '$in' >'$WORK/a.zst'"
+t1=$BENCH_MBPS
+bench "compress-archive -T 2" "$bytes" "'$CA' -T 2 '$in' >'$WORK/a2.zst'"
+t2=$BENCH_MBPS
+bench "compress-archive --raw -T 1 (no record check)" "$bytes" "'$CA' --raw -T 1 '$in' >/dev/null"
+verdict "-T 1 speed / zstd -3" "$(ratio "$t1" "$z")" 0.9
+verdict "-T 2 speed / zstd -3" "$(ratio "$t2" "$z")" 1.6
+zs=$(size_of "$WORK/z.zst")
+as=$(size_of "$WORK/a.zst")
+echo "  sizes: zstd -3 $zs, compress-archive (1 MiB frames) $as"
+verdict "zstd -3 size / archive size (<= 5% larger)" "$(ratio "$zs" "$as")" 0.95
+cmp -s "$WORK/a.zst" "$WORK/a2.zst" || echo "  -T 2 output DIFFERS from -T 1"
+
+bench "zstd -d" "$bytes" "zstd -q -d -c '$WORK/z.zst' >/dev/null"
+zd=$BENCH_MBPS
+bench "compress-archive -d" "$bytes" "'$CA' -d '$WORK/a.zst' >/dev/null"
+ad=$BENCH_MBPS
+verdict "-d speed / zstd -d" "$(ratio "$ad" "$zd")" 0.9
+
+# A 1 GB archive: the records repeated with new ids.
+big=$WORK/ca-1g.zst
+if [ ! -f "$big" ]; then
+	n=$(wc -l <"$in")
+	reps=$(( (1000000000 + bytes - 1) / bytes ))
+	k=0
+	while [ $k -lt $reps ]; do
+		awk -v off=$((k * n)) '{ sub(/^\{"id":[0-9]+/, "{\"id\":" (NR + off)); print }' "$in"
+		k=$((k + 1))
+	done | "$CA" -T 2 -o "$big"
+fi
+total=$("$CA" --list --json "$big" | jq .records)
+mid=$((total / 2 + 1))
+s=$(best_seconds "'$CA' --extract $mid '$big' >/dev/null")
+ms=$(awk -v s="$s" 'BEGIN { printf "%.1f", s * 1000 }')
+echo "  --extract one record of $total from a $(size_of "$big")-byte archive: $ms ms"
+verdict "50 ms / --extract time" "$(awk -v s="$s" 'BEGIN { printf "%.2f", 0.05 / s }')" 1

@@ -1,0 +1,1 @@
+compress-archive -o a.zst < "$D/bad.in"; st=$?; ls -A; exit $st

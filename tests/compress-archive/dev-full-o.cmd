@@ -1,0 +1,1 @@
+compress-archive -o /dev/full "$D/records.in"

@@ -1,0 +1,1 @@
+: > e && compress-archive -t e

@@ -1,0 +1,1 @@
+compress-archive -l 19 "$D/records.in" | compress-archive -d

@@ -1,0 +1,1 @@
+compress-archive nosuch "$D/records.in" > a; echo $?; compress-archive -d a

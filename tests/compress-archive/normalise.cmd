@@ -1,0 +1,1 @@
+compress-archive | zstd -dc

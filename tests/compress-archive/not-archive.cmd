@@ -1,0 +1,1 @@
+cp "$D/records.in" r.jsonl && compress-archive -d r.jsonl

@@ -1,0 +1,1 @@
+echo "[1,2]" | compress-archive > /dev/null

@@ -1,0 +1,1 @@
+touch file && compress-archive -o file/out.zst "$D/records.in"; st=$?; ls -A; exit $st

@@ -1,0 +1,1 @@
+compress-archive --raw "$D/raw.in" | zstd -dc | od -c

@@ -1,0 +1,1 @@
+compress-archive --rejects bad.txt < "$D/bad.in" | compress-archive -d && cat bad.txt

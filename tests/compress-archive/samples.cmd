@@ -1,0 +1,1 @@
+compress-archive "$TOP/samples/channel.tag-extract.jsonl" > a.zst && compress-archive -d a.zst && zstd -q -dc a.zst | cmp - "$TOP/samples/channel.tag-extract.jsonl" && compress-archive --extract 13 a.zst

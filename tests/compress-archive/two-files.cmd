@@ -1,0 +1,1 @@
+compress-archive "$D/records.in" "$D/records.in" | compress-archive -d

@@ -1,0 +1,1 @@
+compress-archive -v --frame-size 120 "$D/records.in" 2>&1 > a | sed "s/[0-9]* bytes out (ratio [0-9.]*), [0-9.]* s$/N bytes out (ratio R), T s/"; compress-archive -v -t a 2>&1 | sed "s/frames, [0-9]* bytes in/frames, N bytes in/; s/, [0-9.]* s$/, T s/"

@@ -1,0 +1,1 @@
+compress-archive "$D/records.in" | zstd -dc
