@@ -66,9 +66,10 @@ printf '{"id":1,"text":"old","text":"new"}\n' >"$t/dup.jsonl"
 for p in $progs; do
 	name=${p##*/}
 	for f in deep num; do
-		sed 's/,"text".*//' "$t/$f.jsonl" >"$t/member"
+		# The output must start with the same bytes up to "text".
+		sed 's/,"text".*//' "$t/$f.jsonl" | tr -d '\n' >"$t/member"
 		if "$p" "$t/$f.jsonl" >"$t/out" 2>"$t/err" &&
-		    grep -q -F -f "$t/member" "$t/out"; then
+		    head -c "$(wc -c <"$t/member")" "$t/out" | cmp -s - "$t/member"; then
 			echo "ok bad-input/$name/$f: accepted, passed through unchanged"
 		else
 			echo "not ok bad-input/$name/$f: $(head -2 "$t/err")"
