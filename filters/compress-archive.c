@@ -457,16 +457,9 @@ main(int argc, char *argv[])
 		    "file)");
 
 	if (mode == COMPRESS) {
-		if (output != NULL)
-			out_open_atomic(&out, output);
-		else {
-			out_init_fd(&out, STDOUT_FILENO, "<stdout>");
-			out_refuse_tty(&out);
-		}
-		if (rejects_path != NULL) {
-			out_open(&rejects, rejects_path);
-			rej = &rejects;
-		}
+		out_open_main(&out, output);
+		out_refuse_tty(&out);
+		rej = out_open_rejects(&rejects, rejects_path);
 		status = compress(argv, &out, &ao, rej, start);
 		if (rej != NULL)
 			out_close(rej);
@@ -478,10 +471,8 @@ main(int argc, char *argv[])
 		argv = stdin_only, argc = 1;
 	if (mode == TEST || mode == EXTRACT_DICT)
 		out.fd = -1;
-	else if (output != NULL)
-		out_open_atomic(&out, output);
 	else
-		out_init_fd(&out, STDOUT_FILENO, "<stdout>");
+		out_open_main(&out, output);
 	for (i = 0; i < argc; i++) {
 		if (src_open(&s, &a, argv[i], mode == DECOMPRESS ||
 		    mode == TEST, mode == DECOMPRESS ? emit_out : NULL,

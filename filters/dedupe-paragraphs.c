@@ -459,14 +459,8 @@ main(int argc, char *argv[])
 	dedupe_init(&d, &opts);
 	if (state != NULL && dedupe_state_load(&d, state) != 0 && state_ro)
 		die(EX_NOINPUT, "cannot open state '%s': no such file", state);
-	if (output != NULL)
-		out_open_atomic(&out, output);
-	else
-		out_init_fd(&out, 1, "<stdout>");
-	if (rejects_path != NULL) {
-		out_open(&rejects, rejects_path);
-		rej = &rejects;
-	}
+	out_open_main(&out, output);
+	rej = out_open_rejects(&rejects, rejects_path);
 	if (do_explain)
 		out_init_fd(&errout, 2, "<stderr>");
 	memset(&pt, 0, sizeof pt);

@@ -144,14 +144,8 @@ main(int argc, char *argv[])
 		fields[nfields++] = "text";
 	}
 
-	if (output != NULL)
-		out_open_atomic(&out, output);
-	else
-		out_init_fd(&out, 1, "<stdout>");
-	if (rejects_path != NULL) {
-		out_open(&rejects, rejects_path);
-		rej = &rejects;
-	}
+	out_open_main(&out, output);
+	rej = out_open_rejects(&rejects, rejects_path);
 	normalise_init(&t, &no);
 	record_init(&r);
 	recin_open(&in, argv, rej);

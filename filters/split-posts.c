@@ -99,14 +99,8 @@ main(int argc, char *argv[])
 	argc -= optind;
 	argv += optind;
 
-	if (output != NULL)
-		out_open_atomic(&out, output);
-	else
-		out_init_fd(&out, 1, "<stdout>");
-	if (rejects_path != NULL) {
-		out_open(&rejects, rejects_path);
-		rej = &rejects;
-	}
+	out_open_main(&out, output);
+	rej = out_open_rejects(&rejects, rejects_path);
 	split_init(&s, &so);
 	lines_open(&in, argv);
 	while (lines_next(&in, &l)) {

@@ -196,14 +196,8 @@ main(int argc, char *argv[])
 	argc -= optind;
 	argv += optind;
 
-	if (output != NULL)
-		out_open_atomic(&out, output);
-	else
-		out_init_fd(&out, 1, "<stdout>");
-	if (rejects_path != NULL) {
-		out_open(&rejects, rejects_path);
-		rej = &rejects;
-	}
+	out_open_main(&out, output);
+	rej = out_open_rejects(&rejects, rejects_path);
 	tags_init(&t);
 	for (k = 0; k < TAGS_NKINDS; k++) {
 		tags_set_init(&seen[k]);

@@ -227,6 +227,24 @@ out_init_fd(struct out *o, int fd, const char *name)
 }
 
 void
+out_open_main(struct out *o, const char *path)
+{
+	if (path != NULL)
+		out_open_atomic(o, path);
+	else
+		out_init_fd(o, STDOUT_FILENO, "<stdout>");
+}
+
+struct out *
+out_open_rejects(struct out *o, const char *path)
+{
+	if (path == NULL)
+		return NULL;
+	out_open(o, path);
+	return o;
+}
+
+void
 out_open(struct out *o, const char *path)
 {
 	int fd;

@@ -62,6 +62,10 @@ void	out_init_fd(struct out *, int fd, const char *name);
  * symbolic link) is opened and written in place.
  */
 void	out_open_atomic(struct out *, const char *path);
+/* A program's output: path (-o, atomic) or, when NULL, standard output. */
+void	out_open_main(struct out *, const char *path);
+/* The --rejects file at path, or NULL (and nothing opened) if path is. */
+struct out *out_open_rejects(struct out *, const char *path);
 /* Open path for writing, truncating (a rejects file, say). */
 void	out_open(struct out *, const char *path);
 void	out_flush(struct out *);
