@@ -205,6 +205,39 @@ test_json_escape_random(void)
 	buf_release(&ref);
 }
 
+/*
+ * The scanner's 8-byte path for runs of two-byte characters agrees with
+ * the validator: every byte pair at every position of a run of Cyrillic.
+ */
+static void
+test_json_scan_two_byte_runs(void)
+{
+	char str[32];
+	struct json_err e;
+	const char *end;
+	int esc, good = 1, pos, a, b, ok;
+
+	for (pos = 0; pos < 4; pos++)
+		for (a = 0; a < 256; a++)
+			for (b = 0; b < 256; b++) {
+				memcpy(str, "\"\xD0\x96\xD0\x96\xD0\x96\xD0\x96\xD0\x96\"", 12);
+				str[1 + 2 * pos] = (char)a;
+				str[2 + 2 * pos] = (char)b;
+				ok = utf8_check(str + 1, 10) == 10 &&
+				    a != '"' && b != '"' && a != '\\' && b != '\\' &&
+				    a >= 0x20 && b >= 0x20;
+				end = json_scan_string(str, str + 12, &esc, &e);
+				if (a == '\\' || b == '\\')
+					continue;	/* escapes: tested above */
+				if ((end == str + 12) != ok) {
+					if (good)
+						printf("# pos %d %02x %02x: %d\n", pos, a, b, ok);
+					good = 0;
+				}
+			}
+	CHECK(good, "json: two-byte runs scanned 8 bytes at a time agree with the validator");
+}
+
 static void
 test_json_scan(void)
 {
@@ -378,6 +411,7 @@ main(void)
 	test_json_escape();
 	test_json_escape_random();
 	test_json_scan();
+	test_json_scan_two_byte_runs();
 	test_record();
 	test_lines();
 	test_split();
