@@ -69,10 +69,13 @@ asan:
 deps:
 	@tests/install-deps
 
+deps-demo:
+	@tests/install-deps --demo
+
 deps-test:
 	@tests/install-deps --test
 
-demo: deps all
+demo: deps-demo all
 	@pipelines/demo
 
 check: deps-test all asan
@@ -104,6 +107,6 @@ install: all
 clean:
 	rm -rf bin build
 
-.PHONY: all asan deps deps-test demo check check-valgrind bench fuzz coverage \
+.PHONY: all asan deps deps-demo deps-test demo check check-valgrind bench fuzz coverage \
 	install clean
 .SECONDARY:
