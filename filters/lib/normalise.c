@@ -835,12 +835,14 @@ normalise_text(struct normalise *t, const char *s, size_t n,
 		o = other_buf(t, cur, NULL);
 		STEP(step_norm(t, cur, curn, o), o);
 	}
-	if (t->o.strip_emoji && t->o.form == NORM_NFKC_CF) {
+	if (t->o.strip_emoji) {
 		/*
-		 * NFKC_Casefold drops variation selectors and ZWJ, which can
-		 * split a cluster that was not an emoji ("✍" U+FE0D U+200D
-		 * "👧") into one that is: strip again, or a second run would
-		 * (found by the fuzzer's idempotence oracle).
+		 * Normalising and folding can change the clusters: NFKC_CF
+		 * drops the selector and ZWJ in "✍" U+FE0D U+200D "👧", NFKD
+		 * turns "‼" U+200D "👩" into "!!" U+200D "👩", and in both a
+		 * cluster that was not an emoji leaves one that is.  Strip
+		 * again, or a second run would (found by the fuzzer's
+		 * idempotence oracle).
 		 */
 		o = other_buf(t, cur, NULL);
 		STEP(step_emoji(t, cur, curn, o), o);
