@@ -123,14 +123,19 @@ for d in $dumps; do
 	n=${d##*/}
 	split-posts --source "${n%.txt}" "$d" | normalise-unicode
 done | dedupe-paragraphs --scope stream | tag-extract >"$t/seq.jsonl"
+# same_as_sequential: whether the archives in $t/par, read in dump order,
+# hold exactly the sequential run's records
+same_as_sequential() {
+	for d in $dumps; do
+		n2=${d##*/}
+		zstdcat "$t/par/${n2%.txt}.jsonl.zst"
+	done >"$t/par.jsonl"
+	cmp -s "$t/seq.jsonl" "$t/par.jsonl"
+}
 for n in 1 2 4; do
 	rm -rf "$t/par"
 	if "$P/dedupe-corpus" -j 2 -P "$n" "$t/par" $dumps 2>"$t/err"; then
-		for d in $dumps; do
-			n2=${d##*/}
-			zstdcat "$t/par/${n2%.txt}.jsonl.zst"
-		done >"$t/par.jsonl"
-		if cmp -s "$t/seq.jsonl" "$t/par.jsonl"; then
+		if same_as_sequential; then
 			echo "ok pipelines/dedupe-corpus: $n partitions equal the sequential run"
 		else
 			echo "not ok pipelines/dedupe-corpus: $n partitions differ from the sequential run"
@@ -176,11 +181,7 @@ CFG
 	if PATH="$t/ssh/bin:$PATH" ssh -o BatchMode=yes testhost true 2>/dev/null; then
 		rm -rf "$t/par"
 		if PATH="$t/ssh/bin:$PATH" "$P/dedupe-corpus" -j 1 -P 2 --sshlogin "testhost,:" "$t/par" $dumps 2>"$t/err"; then
-			for d in $dumps; do
-				n2=${d##*/}
-				zstdcat "$t/par/${n2%.txt}.jsonl.zst"
-			done >"$t/par.jsonl"
-			if cmp -s "$t/seq.jsonl" "$t/par.jsonl"; then
+			if same_as_sequential; then
 				echo "ok pipelines/dedupe-corpus: --sshlogin over a real sshd equals the sequential run"
 			else
 				echo "not ok pipelines/dedupe-corpus: --sshlogin result differs"
