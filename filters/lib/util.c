@@ -1,3 +1,5 @@
+/* F_SETPIPE_SZ (Linux), used only as a hint by pipe_widen */
+#define _GNU_SOURCE
 /* util: messages, exit codes, checked output; see util.h. */
 #include <sys/stat.h>
 
@@ -208,6 +210,26 @@ parse_size(const char *opt, const char *s, long long min, long long max)
 	return parse_scaled(opt, s, min, max, 1);
 }
 
+/*
+ * A pipe holds 64 KiB by default, so a stage writing 256 KiB at a time
+ * into a chain of stages blocks and wakes its reader four times a write.
+ * Widen it to the output buffer's size where the system lets us; it is
+ * only a hint, so failure is ignored.
+ */
+void
+pipe_widen(int fd)
+{
+#ifdef F_SETPIPE_SZ
+	struct stat st;
+
+	if (fstat(fd, &st) == 0 && S_ISFIFO(st.st_mode) &&
+	    fcntl(fd, F_GETPIPE_SZ) < OUT_BUFSIZE * 4)
+		(void)fcntl(fd, F_SETPIPE_SZ, OUT_BUFSIZE * 4);
+#else
+	(void)fd;
+#endif
+}
+
 void
 out_init_fd(struct out *o, int fd, const char *name)
 {
@@ -219,6 +241,7 @@ out_init_fd(struct out *o, int fd, const char *name)
 	o->cap = OUT_BUFSIZE;
 	o->data = xmalloc(o->cap);
 	o->len = 0;
+	pipe_widen(fd);
 	for (i = 0; i < MAX_OUTS; i++)
 		if (open_outs[i] == NULL) {
 			open_outs[i] = o;

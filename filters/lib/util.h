@@ -55,6 +55,8 @@ struct out {
 };
 
 void	out_init_fd(struct out *, int fd, const char *name);
+/* Ask for a 1 MiB pipe buffer if fd is a pipe (a hint; errors ignored). */
+void	pipe_widen(int fd);
 /*
  * Open path for writing through a temporary file in the same folder,
  * renamed into place by out_close and removed by die() or a fatal signal.
