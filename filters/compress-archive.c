@@ -326,38 +326,129 @@ write_dict(const struct src *s, const struct archive *a, const char *path)
 	out_close(&o);
 }
 
+/*
+ * Records are checked in the writer's threads (record_valid); a refused
+ * one comes back with its tag: the ordinal of its line in all the input,
+ * and whether the line ended in CR, which finds its file and line number
+ * for the message and gives --rejects the line as it was read.
+ */
+#define TAG_CR	((uint64_t)1 << 63)
+
+struct origin {
+	const char	*file;
+	uint64_t	 first;		/* ordinal of its line 1 */
+	int		 bom;		/* line 1 began with a BOM */
+};
+
+struct feed {
+	struct origin	*o;
+	size_t		 no, cap;
+	struct out	*rejects;
+	uint64_t	 rejected;
+	struct record	 r;
+	struct buf	 raw;
+};
+
+/* A bad line: to --rejects, or fatal with its position. */
+static void
+bad_line(struct feed *f, const struct line *l, size_t col, const char *msg)
+{
+	if (f->rejects != NULL) {
+		reject_line(f->rejects, l);
+		f->rejected++;
+		return;
+	}
+	if (col > 0)
+		die(EX_DATAERR, "%s:%llu:%zu: %s", l->file,
+		    (unsigned long long)l->no, col, msg);
+	die(EX_DATAERR, "%s:%llu: %s", l->file, (unsigned long long)l->no,
+	    msg);
+}
+
+static void
+refuse(void *ctx, const char *p, size_t n, uint64_t tag)
+{
+	struct feed *f = ctx;
+	struct json_err e;
+	struct line l;
+	uint64_t ord = tag & ~TAG_CR;
+	size_t lo = 0, hi = f->no, mid;
+
+	while (hi - lo > 1) {
+		mid = lo + (hi - lo) / 2;
+		if (f->o[mid].first <= ord)
+			lo = mid;
+		else
+			hi = mid;
+	}
+	memset(&l, 0, sizeof l);
+	l.file = f->o[lo].file;
+	l.no = ord - f->o[lo].first + 1;
+	buf_reset(&f->raw);
+	if (l.no == 1 && f->o[lo].bom)
+		buf_add(&f->raw, "\xEF\xBB\xBF", 3);
+	buf_add(&f->raw, p, n);
+	if (tag & TAG_CR)
+		buf_addch(&f->raw, '\r');
+	l.raw = f->raw.data;
+	l.rawlen = f->raw.len;
+	l.p = l.raw + (l.rawlen - n - (tag & TAG_CR ? 1 : 0));
+	l.len = n;
+	if (record_parse(&f->r, &l, &e) == 0)
+		die(EX_SOFTWARE, "%s:%llu: record refused, then accepted",
+		    l.file, (unsigned long long)l.no);
+	bad_line(f, &l, (size_t)(e.at - l.raw) + 1, e.msg);
+}
+
 static int
-compress(char **files, struct out *out, const struct archive_opts *ao,
+compress(char **files, struct out *out, struct archive_opts *ao,
     struct out *rej, double start)
 {
 	struct archive_writer *w;
-	struct recin in;
-	struct record r;
+	struct feed f;
 	struct lines ls;
 	struct line l;
+	uint64_t ord = 0;
 	int status;
 
+	memset(&f, 0, sizeof f);
+	f.rejects = rej;
+	record_init(&f.r);
+	buf_init(&f.raw);
+	if (!ao->raw) {
+		ao->check = record_valid;
+		ao->refuse = refuse;
+		ao->refuse_ctx = &f;
+	}
 	w = archive_writer_new(ao, emit_out, out);
-	if (ao->raw) {
-		lines_open(&ls, files);
-		while (lines_next(&ls, &l)) {
-			if (archive_writer_add(w, l.raw, l.rawlen) != 0)
+	lines_open(&ls, files);
+	while (lines_next(&ls, &l)) {
+		ord++;
+		if (ao->raw) {
+			if (archive_writer_add(w, l.raw, l.rawlen, 0) != 0)
 				die(EX_DATAERR, "%s:%llu: line too long for "
 				    "one frame (4 GiB limit)", l.file,
 				    (unsigned long long)l.no);
+			continue;
 		}
-		status = ls.status;
-		lines_close(&ls);
-	} else {
-		record_init(&r);
-		recin_open(&in, files, rej);
-		while (recin_next(&in, &r))
-			if (archive_writer_add(w, r.p, r.len) != 0)
-				recin_reject(&in, "record too long for one "
-				    "frame (4 GiB limit)");
-		status = recin_close(&in);
-		record_release(&r);
+		if (l.no == 1) {
+			if (f.no == f.cap) {
+				f.cap = f.cap ? f.cap * 2 : 16;
+				f.o = xrealloc(f.o, f.cap, sizeof *f.o);
+			}
+			f.o[f.no].file = l.file;
+			f.o[f.no].first = ord;
+			f.o[f.no++].bom = l.p != l.raw;
+		}
+		if (record_blank(l.p, l.len))
+			continue;
+		if (archive_writer_add(w, l.p, l.len, ord |
+		    (l.rawlen > (size_t)(l.p - l.raw) + l.len ? TAG_CR : 0)) != 0)
+			bad_line(&f, &l, 0, "record too long for one frame "
+			    "(4 GiB limit)");
 	}
+	status = ls.status;
+	lines_close(&ls);
 	archive_writer_finish(w);
 	if (ao->dict && archive_writer_dict_error(w) != NULL && verbosity > 0)
 		warnmsg("cannot train a dictionary (%s): the archive has none",
@@ -374,6 +465,12 @@ compress(char **files, struct out *out, const struct archive_opts *ao,
 		    now_seconds() - start);
 	}
 	archive_writer_free(w);
+	if (f.rejected > 0 && verbosity > 0)
+		warnmsg("%llu bad lines written to '%s'",
+		    (unsigned long long)f.rejected, f.rejects->name);
+	record_release(&f.r);
+	buf_release(&f.raw);
+	free(f.o);
 	return status;
 }
 

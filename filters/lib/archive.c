@@ -33,7 +33,8 @@
 #define MAX_RATIO	32768
 
 const struct archive_opts archive_defaults = {
-	3, 1, ARCHIVE_FRAME_DEFAULT, 0, 0, 112640
+	.level = 3, .threads = 1, .frame_size = ARCHIVE_FRAME_DEFAULT,
+	.dict_size = 112640
 };
 
 static void
@@ -78,10 +79,11 @@ enum job_state { JOB_FREE, JOB_QUEUED, JOB_RUNNING, JOB_DONE };
 
 struct job {
 	struct buf	 in, out;
-	uint64_t	 first;
-	uint32_t	 nrec;
+	uint64_t	*tag;		/* of each record */
+	size_t		 nrec, captag;
 	uint32_t	 chash;		/* of the compressed bytes */
 	enum job_state	 state;
+	int		 refused;	/* check refused a record: not compressed */
 	const char	*err;
 };
 
@@ -94,16 +96,19 @@ struct archive_writer {
 	pthread_cond_t	 work, done;
 	pthread_t	*tid;
 	int		 nthreads, quit;
+	int		 check_late;	/* check records in the workers */
 	struct job	*jobs;
 	size_t		 njobs;
 	size_t		*queue, qhead, qlen;
 	size_t		 fill, oldest, inflight;
 
 	ZSTD_CDict	*cdict;
+	ZSTD_CCtx	*cc;		/* the calling thread's, made on demand */
 	struct buf	 dict;
 	int		 training;
 	struct buf	 sample;
 	size_t		*ssize;
+	uint64_t	*stag;
 	size_t		 nsample, capsample;
 	const char	*dict_err;
 
@@ -123,6 +128,58 @@ static void
 unlock(struct archive_writer *w)
 {
 	pthread_mutex_unlock(&w->mu);
+}
+
+static ZSTD_CCtx *
+new_cctx(const struct archive_writer *w)
+{
+	ZSTD_CCtx *cc;
+
+	if ((cc = ZSTD_createCCtx()) == NULL)
+		die(EX_SOFTWARE, "out of memory (zstd context)");
+	ZSTD_CCtx_setParameter(cc, ZSTD_c_compressionLevel, w->o.level);
+	ZSTD_CCtx_setParameter(cc, ZSTD_c_checksumFlag, 1);
+	ZSTD_CCtx_setParameter(cc, ZSTD_c_contentSizeFlag, 1);
+	return cc;
+}
+
+/* Whether check keeps every record of j. */
+static int
+check_job(const struct archive_writer *w, const struct job *j)
+{
+	const char *p = j->in.data, *end = p + j->in.len, *q;
+
+	for (; p < end; p = q + 1) {
+		q = memchr(p, '\n', (size_t)(end - p));
+		if (!w->o.check(p, (size_t)(q - p)))
+			return 0;
+	}
+	return 1;
+}
+
+/*
+ * On the calling thread: hand j's refused records to refuse, in order,
+ * and keep the others.
+ */
+static void
+drop_refused(struct archive_writer *w, struct job *j)
+{
+	struct buf kept = BUF_INIT;
+	const char *p = j->in.data, *q;
+	size_t i, n = 0;
+
+	for (i = 0; i < j->nrec; i++, p = q + 1) {
+		q = memchr(p, '\n', j->in.len - (size_t)(p - j->in.data));
+		if (w->o.check(p, (size_t)(q - p))) {
+			buf_add(&kept, p, (size_t)(q - p) + 1);
+			n++;
+		} else
+			w->o.refuse(w->o.refuse_ctx, p, (size_t)(q - p),
+			    j->tag[i]);
+	}
+	buf_release(&j->in);
+	j->in = kept;
+	j->nrec = n;
 }
 
 static void
@@ -150,11 +207,7 @@ worker(void *arg)
 	ZSTD_CCtx *cc;
 	struct job *j;
 
-	if ((cc = ZSTD_createCCtx()) == NULL)
-		die(EX_SOFTWARE, "out of memory (zstd context)");
-	ZSTD_CCtx_setParameter(cc, ZSTD_c_compressionLevel, w->o.level);
-	ZSTD_CCtx_setParameter(cc, ZSTD_c_checksumFlag, 1);
-	ZSTD_CCtx_setParameter(cc, ZSTD_c_contentSizeFlag, 1);
+	cc = new_cctx(w);
 	lock(w);
 	for (;;) {
 		while (w->qlen == 0 && !w->quit)
@@ -166,7 +219,10 @@ worker(void *arg)
 		w->qlen--;
 		j->state = JOB_RUNNING;
 		unlock(w);
-		compress_job(w, cc, j);
+		if (w->check_late && !check_job(w, j))
+			j->refused = 1;
+		else
+			compress_job(w, cc, j);
 		lock(w);
 		j->state = JOB_DONE;
 		pthread_cond_broadcast(&w->done);
@@ -208,16 +264,29 @@ write_oldest(struct archive_writer *w)
 	while (j->state != JOB_DONE)
 		pthread_cond_wait(&w->done, &w->mu);
 	unlock(w);
+	if (j->refused) {
+		drop_refused(w, j);
+		if (j->nrec > 0) {
+			if (w->cc == NULL)
+				w->cc = new_cctx(w);
+			compress_job(w, w->cc, j);
+		}
+	}
 	if (j->err != NULL)
 		die(EX_SOFTWARE, "zstd compression failed: %s", j->err);
 	if (j->out.len > ARCHIVE_FRAME_MAX)
 		die(EX_SOFTWARE, "a compressed frame exceeds 4 GiB");
-	w->emit(w->ctx, j->out.data, j->out.len);
-	frame_add(w, FRAME_DATA, (uint32_t)j->out.len, (uint32_t)j->in.len,
-	    get32((unsigned char *)j->out.data + j->out.len - 4), j->first,
-	    j->nrec);
-	w->f[w->nf - 1].chash = j->chash;
+	if (j->nrec > 0) {
+		w->emit(w->ctx, j->out.data, j->out.len);
+		frame_add(w, FRAME_DATA, (uint32_t)j->out.len,
+		    (uint32_t)j->in.len, get32((unsigned char *)j->out.data +
+		    j->out.len - 4), w->records + 1, (uint32_t)j->nrec);
+		w->f[w->nf - 1].chash = j->chash;
+		w->records += j->nrec;
+	}
 	buf_reset(&j->in);
+	j->nrec = 0;
+	j->refused = 0;
 	j->state = JOB_FREE;
 	w->oldest = (w->oldest + 1) % w->njobs;
 	w->inflight--;
@@ -257,7 +326,8 @@ emit_skippable(struct archive_writer *w, unsigned magic, const void *p,
 	w->emit(w->ctx, frame->data, frame->len);
 }
 
-static int add_record(struct archive_writer *, const char *, size_t);
+static int add_record(struct archive_writer *, const char *, size_t,
+    uint64_t);
 
 /* Train a dictionary on the records kept so far, then compress them. */
 static void
@@ -300,11 +370,14 @@ train(struct archive_writer *w)
 		    empty_checksum(), 0, 0);
 	}
 	for (i = off = 0; i < w->nsample; off += w->ssize[i++])
-		add_record(w, w->sample.data + off, w->ssize[i] - 1);
+		add_record(w, w->sample.data + off, w->ssize[i] - 1,
+		    w->stag[i]);
 	buf_release(&w->sample);
 	buf_release(&frame);
 	free(w->ssize);
+	free(w->stag);
 	w->ssize = NULL;
+	w->stag = NULL;
 	w->nsample = 0;
 }
 
@@ -331,6 +404,11 @@ archive_writer_new(const struct archive_opts *o, archive_emit_fn emit,
 	pthread_cond_init(&w->work, NULL);
 	pthread_cond_init(&w->done, NULL);
 	w->nthreads = w->o.threads;
+	/*
+	 * One worker compresses while the calling thread reads and checks;
+	 * more share the checking too, or the calling thread holds them up.
+	 */
+	w->check_late = w->o.check != NULL && w->nthreads > 1;
 	w->njobs = (size_t)w->nthreads * 4 + 2;
 	w->jobs = xcalloc(w->njobs, sizeof *w->jobs);
 	w->queue = xcalloc(w->njobs, sizeof *w->queue);
@@ -345,38 +423,59 @@ archive_writer_new(const struct archive_opts *o, archive_emit_fn emit,
 	return w;
 }
 
+/* Write every record added so far. */
+static void
+drain(struct archive_writer *w)
+{
+	if (w->jobs[w->fill].in.len > 0)
+		submit(w);
+	while (w->inflight > 0)
+		write_oldest(w);
+}
+
 static int
-add_record(struct archive_writer *w, const char *p, size_t n)
+add_record(struct archive_writer *w, const char *p, size_t n, uint64_t tag)
 {
 	struct job *j;
 
-	if (n >= ARCHIVE_FRAME_MAX)
+	if (n >= ARCHIVE_FRAME_MAX) {
+		drain(w);
 		return -1;
+	}
+	if (w->o.check != NULL && !w->check_late && !w->o.check(p, n)) {
+		w->o.refuse(w->o.refuse_ctx, p, n, tag);
+		return 0;
+	}
 	j = &w->jobs[w->fill];
 	if (j->in.len > 0 && (j->in.len + n + 1 > w->o.frame_size ||
 	    j->in.len + n + 1 > ARCHIVE_FRAME_MAX)) {
 		submit(w);
 		j = &w->jobs[w->fill];
 	}
-	if (j->in.len == 0) {
-		j->first = w->records + 1;
-		j->nrec = 0;
+	if (j->in.len == 0)
 		j->err = NULL;
-	}
 	buf_grow(&j->in, n + 1);
 	memcpy(j->in.data + j->in.len, p, n);
 	j->in.data[j->in.len + n] = '\n';
 	buf_setlen(&j->in, j->in.len + n + 1);
-	j->nrec++;
-	w->records++;
+	if (j->nrec == j->captag) {
+		j->captag = j->captag ? j->captag * 2 : 1024;
+		j->tag = xrealloc(j->tag, j->captag, sizeof *j->tag);
+	}
+	j->tag[j->nrec++] = tag;
 	return 0;
 }
 
 int
-archive_writer_add(struct archive_writer *w, const char *p, size_t n)
+archive_writer_add(struct archive_writer *w, const char *p, size_t n,
+    uint64_t tag)
 {
-	if (n >= ARCHIVE_FRAME_MAX)
+	if (n >= ARCHIVE_FRAME_MAX) {
+		if (w->training)
+			train(w);
+		drain(w);
 		return -1;
+	}
 	w->bytes_in += n + 1;
 	if (w->training) {
 		if (w->sample.len + n + 1 <= DICT_SAMPLE_MAX) {
@@ -385,7 +484,10 @@ archive_writer_add(struct archive_writer *w, const char *p, size_t n)
 				    w->capsample * 2 : 1024;
 				w->ssize = xrealloc(w->ssize, w->capsample,
 				    sizeof *w->ssize);
+				w->stag = xrealloc(w->stag, w->capsample,
+				    sizeof *w->stag);
 			}
+			w->stag[w->nsample] = tag;
 			w->ssize[w->nsample++] = n + 1;
 			buf_add(&w->sample, p, n);
 			buf_addch(&w->sample, '\n');
@@ -393,7 +495,7 @@ archive_writer_add(struct archive_writer *w, const char *p, size_t n)
 		}
 		train(w);
 	}
-	return add_record(w, p, n);
+	return add_record(w, p, n, tag);
 }
 
 static void
@@ -474,10 +576,7 @@ archive_writer_finish(struct archive_writer *w)
 
 	if (w->training)
 		train(w);
-	if (w->jobs[w->fill].in.len > 0)
-		submit(w);
-	while (w->inflight > 0)
-		write_oldest(w);
+	drain(w);
 	lock(w);
 	w->quit = 1;
 	pthread_cond_broadcast(&w->work);
@@ -506,12 +605,15 @@ archive_writer_free(struct archive_writer *w)
 	for (i = 0; i < w->njobs; i++) {
 		buf_release(&w->jobs[i].in);
 		buf_release(&w->jobs[i].out);
+		free(w->jobs[i].tag);
 	}
+	ZSTD_freeCCtx(w->cc);
 	free(w->jobs);
 	free(w->queue);
 	free(w->tid);
 	free(w->f);
 	free(w->ssize);
+	free(w->stag);
 	buf_release(&w->sample);
 	buf_release(&w->dict);
 	ZSTD_freeCDict(w->cdict);

@@ -62,6 +62,18 @@ struct archive_opts {
 	int	 raw;		/* lines are not records (a flag only) */
 	int	 dict;		/* train and use a dictionary */
 	size_t	 dict_size;
+	/*
+	 * check, if set, says whether to keep a record; refuse gets the
+	 * records it refuses, in input order, each with the tag it was added
+	 * with, and they are left out of the archive.  With one thread the
+	 * records are checked as they are added; with more, in the worker
+	 * threads before their frame is compressed, and a frame holding a
+	 * refused record is checked again on the calling thread when its
+	 * turn to be written comes.
+	 */
+	int	(*check)(const char *p, size_t n);
+	void	(*refuse)(void *ctx, const char *p, size_t n, uint64_t tag);
+	void	*refuse_ctx;
 };
 
 extern const struct archive_opts archive_defaults;
@@ -70,8 +82,12 @@ struct archive_writer;
 
 struct archive_writer *archive_writer_new(const struct archive_opts *,
 	    archive_emit_fn, void *ctx);
-/* Add one record (a line without its LF); -1 if it is too large. */
-int	archive_writer_add(struct archive_writer *, const char *p, size_t n);
+/*
+ * Add one record (a line without its LF) with a tag for refuse.  -1 if it
+ * is too large for a frame, after writing every record added before it.
+ */
+int	archive_writer_add(struct archive_writer *, const char *p, size_t n,
+	    uint64_t tag);
 /* Write the remaining frames, the index and the seek table. */
 void	archive_writer_finish(struct archive_writer *);
 void	archive_writer_free(struct archive_writer *);

@@ -218,6 +218,27 @@ close:
 	return 0;
 }
 
+int
+record_valid(const char *p, size_t n)
+{
+	const char *end = p + n;
+	struct json_err e;
+	enum json_type t;
+	int esc;
+
+	p = json_skip_ws(p, end);
+	if (p == end || *p != '{' ||
+	    (p = json_scan_value(p, end, &t, &esc, &e)) == NULL)
+		return 0;
+	return json_skip_ws(p, end) == end;
+}
+
+int
+record_blank(const char *p, size_t n)
+{
+	return json_skip_ws(p, p + n) == p + n;
+}
+
 static int
 key_equal(struct record *r, const struct field *f, const char *key,
     size_t klen)
@@ -371,12 +392,6 @@ recin_open(struct recin *in, char **files, struct out *rejects)
 	in->rejects = rejects;
 }
 
-static int
-all_blank(const char *p, size_t n)
-{
-	return json_skip_ws(p, p + n) == p + n;
-}
-
 int
 recin_next(struct recin *in, struct record *r)
 {
@@ -384,7 +399,7 @@ recin_next(struct recin *in, struct record *r)
 	size_t col;
 
 	while (lines_next(&in->lines, &in->line)) {
-		if (all_blank(in->line.p, in->line.len)) {
+		if (record_blank(in->line.p, in->line.len)) {
 			in->blank++;
 			continue;
 		}

@@ -91,6 +91,13 @@ void	record_release(struct record *);
 /* Parse l as one object; 0, or -1 with *e set. */
 int	record_parse(struct record *, const struct line *l,
 	    struct json_err *e);
+/*
+ * Whether p[0..n) is a record, exactly when record_parse would accept it,
+ * without locating the members: for checking lines in bulk.  Thread-safe.
+ */
+int	record_valid(const char *p, size_t n);
+/* Whether p[0..n) is only whitespace: a blank line, not a record. */
+int	record_blank(const char *p, size_t n);
 /* The last member named key, or NULL. */
 const struct field *record_get(struct record *, const char *key);
 /*

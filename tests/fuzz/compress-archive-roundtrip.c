@@ -32,7 +32,7 @@ write_archive(struct buf *out, const uint8_t *p, size_t n, size_t fs,
 		q = memchr(p, '\n', (size_t)(end - p));
 		if (q == NULL)
 			q = end;
-		archive_writer_add(w, (const char *)p, (size_t)(q - p));
+		archive_writer_add(w, (const char *)p, (size_t)(q - p), 0);
 		p = q + 1;
 	}
 	archive_writer_finish(w);

@@ -30,6 +30,9 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	l.no = 1;
 	record_init(&r);
 	record_init(&again);
+	if (record_valid(copy.data, copy.len) != (record_parse(&r, &l,
+	    &e) == 0))
+		abort();
 	if (record_parse(&r, &l, &e) == 0) {
 		record_render(&r, &out);
 		if (out.len != size + 1 || memcmp(out.data, data, size) != 0)

@@ -1,7 +1,8 @@
 /*
  * jsoncheck FILE...: parse each whole file as one record with the record
  * layer and print "FILE: ok" or "FILE: rejected at LINE:COL: why".  For
- * the JSON conformance suite, whose files may span lines.
+ * the JSON conformance suite, whose files may span lines.  It also checks
+ * that record_valid agrees, and says "FILE: record_valid disagrees" if not.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -35,6 +36,11 @@ main(int argc, char *argv[])
 		l.len = l.rawlen = b.len;
 		l.file = l.path = argv[a];
 		l.no = 1;
+		if (record_valid(b.data, b.len) != (record_parse(&r, &l,
+		    &e) == 0)) {
+			printf("%s: record_valid disagrees\n", argv[a]);
+			continue;
+		}
 		if (record_parse(&r, &l, &e) == 0) {
 			printf("%s: ok\n", argv[a]);
 			continue;

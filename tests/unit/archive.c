@@ -30,7 +30,7 @@ build(struct buf *out, int n, size_t frame_size, int threads, int dict)
 	for (i = 1; i <= n; i++) {
 		len = snprintf(rec, sizeof rec, "{\"i\":%d,\"t\":\"text %d\"}",
 		    i, i % 7);
-		archive_writer_add(w, rec, (size_t)len);
+		archive_writer_add(w, rec, (size_t)len, 0);
 	}
 	archive_writer_finish(w);
 	archive_writer_free(w);
