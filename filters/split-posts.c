@@ -11,7 +11,8 @@
 #include "lib/utf8.h"
 #include "lib/util.h"
 
-#define FLUSH_AT	(64 * 1024)
+/* Records are gathered and written straight from here, not copied again. */
+#define FLUSH_AT	OUT_BUFSIZE
 
 enum {
 	OPT_CHROME = 256, OPT_HEADER, OPT_PLACEHOLDER, OPT_REJECTS,

@@ -20,6 +20,10 @@ split_init(struct split *s, const struct split_opts *o)
 	memset(s, 0, sizeof *s);
 	s->o = *o;
 	s->header_len = strlen(o->header);
+	s->placeholder_len = strlen(o->placeholder);
+	s->too_big_len = strlen(o->too_big);
+	s->chrome_len = strlen(o->chrome);
+	s->source_len = strlen(o->source);
 	buf_init(&s->from);
 	buf_init(&s->text);
 }
@@ -35,12 +39,13 @@ void
 split_source(struct split *s, const char *source)
 {
 	s->o.source = source;
+	s->source_len = strlen(source);
 }
 
 static int
-is(const char *p, size_t n, const char *marker)
+is(const char *p, size_t n, const char *marker, size_t len)
 {
-	return strlen(marker) == n && memcmp(p, marker, n) == 0;
+	return len == n && memcmp(p, marker, n) == 0;
 }
 
 static void
@@ -48,7 +53,7 @@ emit(struct split *s, const char *media, struct buf *out)
 {
 	s->posts++;
 	buf_printf(out, "{\"id\":%llu,\"source\":", (unsigned long long)++s->id);
-	json_add_string(out, s->o.source, strlen(s->o.source));
+	json_add_string(out, s->o.source, s->source_len);
 	buf_addstr(out, ",\"forwarded_from\":");
 	if (s->has_from)
 		json_add_string(out, s->from.data, s->from.len);
@@ -121,7 +126,7 @@ split_line(struct split *s, const char *p, size_t n, struct buf *out,
 	size_t k;
 
 	if (s->pending != PEND_NONE) {
-		if (is(p, n, s->o.chrome)) {
+		if (is(p, n, s->o.chrome, s->chrome_len)) {
 			if (s->pending == PEND_PLACEHOLDER) {
 				post_end(s, out);
 				buf_reset(&s->text);
@@ -145,9 +150,10 @@ split_line(struct split *s, const char *p, size_t n, struct buf *out,
 		post_open(s);
 		buf_add(&s->from, p + s->header_len, n - s->header_len);
 		s->has_from = 1;
-	} else if (is(p, n, s->o.placeholder))
+	} else if (is(p, n, s->o.placeholder, s->placeholder_len))
 		s->pending = PEND_PLACEHOLDER;
-	else if (!s->has_text && s->media == NULL && is(p, n, s->o.too_big))
+	else if (!s->has_text && s->media == NULL &&
+	    is(p, n, s->o.too_big, s->too_big_len))
 		s->pending = PEND_TOO_BIG;
 	else
 		return add_text(s, p, n, bad);

@@ -33,7 +33,8 @@ enum split_pending { PEND_NONE, PEND_PLACEHOLDER, PEND_TOO_BIG };
 
 struct split {
 	struct split_opts	 o;
-	size_t			 header_len;
+	size_t			 header_len, placeholder_len;
+	size_t			 too_big_len, chrome_len, source_len;
 	uint64_t		 id;		/* posts emitted so far */
 	int			 open;		/* a post is being collected */
 	int			 has_text;	/* it has at least one line */

@@ -17,7 +17,6 @@
 
 #include "util.h"
 
-#define OUT_BUFSIZE	(256 * 1024)
 
 const char *prog_name = "tgpipe";
 int verbosity = 1;

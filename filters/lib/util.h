@@ -46,6 +46,9 @@ long long	parse_size(const char *opt, const char *s, long long min,
  * error exits 74 (after removing a temporary file), a closed pipe ends the
  * program quietly, as if by SIGPIPE.
  */
+/* An out's buffer; out_write of this much or more is not copied into it. */
+#define OUT_BUFSIZE	(256 * 1024)
+
 struct out {
 	int	 fd;
 	char	*name;		/* for messages */
