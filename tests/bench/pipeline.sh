@@ -21,8 +21,10 @@ for st in "split-posts:$CORPUS_TXT" "normalise-unicode:$WORK/s1.jsonl" \
 	in=${st#*:}
 	extra=
 	[ "$prog" = compress-archive ] && extra="-o $WORK/stage.zst"
-	s=$(best_seconds "$prog $extra '$in' >/dev/null")
-	printf '  stage %-40s %8ss on its input (%s MB/s of dump)\n' "$prog" "$s" "$(mbps "$n" "$s")"
+	best_seconds "$prog $extra '$in' >/dev/null" >"$WORK/best"
+	s=$(cat "$WORK/best")
+	printf '  stage %-40s %8ss on its input (%s MB/s of dump; cpu %ss)\n' \
+	    "$prog" "$s" "$(mbps "$n" "$s")" "$BEST_CPU"
 done
 rm -f "$WORK"/s[1-4].jsonl "$WORK/stage.zst" "$WORK/chain.jsonl.zst"
 # dedupe-corpus scaling: the dump cut into 8 dumps, 1 and 2 workers.
