@@ -121,18 +121,21 @@ json_scan_string(const char *p, const char *end, int *escaped,
 			/* A run of non-ASCII text and its spaces, as in
 			 * json_escape. */
 			do {
-				if (uend - u >= 8) {
+				while (uend - u >= 8) {
 					memcpy(&w, u, 8);
-					if (two_byte_run(w)) {
-						u += 8;
-						continue;
-					}
+					if (!two_byte_run(w))
+						break;
+					u += 8;
 				}
+				while (uend - u >= 2 && *u >= 0xC2 &&
+				    *u < 0xE0 && (u[1] & 0xC0) == 0x80)
+					u += 2;
+				if (u == uend)
+					break;
 				if (*u == ' ')
 					k = 1;
-				else if (*u >= 0xC2 && *u < 0xE0 &&
-				    uend - u >= 2 && (u[1] & 0xC0) == 0x80)
-					k = 2;
+				else if (*u < 0x80)
+					break;
 				else if ((k = utf8_valid_len(u, uend)) == 0)
 					return fail(e, (const char *)u,
 					    "invalid UTF-8");
