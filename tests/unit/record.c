@@ -238,6 +238,56 @@ test_json_scan_two_byte_runs(void)
 	CHECK(good, "json: two-byte runs scanned 8 bytes at a time agree with the validator");
 }
 
+/*
+ * The scanner's and the escaper's 16- and 8-byte paths: one special byte
+ * (or a two-byte character) at every offset of a long plain string ends,
+ * fails or passes exactly where the rules say.
+ */
+static void
+test_json_wide_paths(void)
+{
+	static const struct {
+		const char *ins;
+		int ok;		/* 1 scans to the end, 0 fails at the byte */
+	} c[] = { { "\\n", 1 }, { "\x01", 0 }, { "\x1f", 0 }, { "\x7f", 1 },
+	    { "\x80", 0 }, { "\xC3\xA9", 1 }, { "\xE2\x80\xA8", 1 },
+	    { "\xFF", 0 }, { "\"", 1 } };
+	char str[80];
+	struct buf b = BUF_INIT, ref = BUF_INIT;
+	struct json_err e;
+	const char *end;
+	size_t i, pos, n, bad;
+	int esc, good = 1, egood = 1;
+
+	for (i = 0; i < sizeof c / sizeof c[0]; i++)
+		for (pos = 0; pos < 48; pos++) {
+			n = strlen(c[i].ins);
+			str[0] = '"';
+			memset(str + 1, 'a', 60);
+			memcpy(str + 1 + pos, c[i].ins, n);
+			str[61] = '"';
+			end = json_scan_string(str, str + 62, &esc, &e);
+			if (c[i].ins[0] == '"')
+				good &= end == str + 2 + pos;
+			else if (c[i].ok)
+				good &= end == str + 62 &&
+				    esc == (c[i].ins[0] == '\\');
+			else
+				good &= end == NULL && e.at == str + 1 + pos;
+			if (!c[i].ok || c[i].ins[0] == '\\')
+				continue;
+			buf_reset(&b);
+			buf_reset(&ref);
+			ref_escape(&ref, str + 1, 60);
+			egood &= json_escape(&b, str + 1, 60, &bad) == 0 &&
+			    b.len == ref.len && memcmp(b.data, ref.data, b.len) == 0;
+		}
+	CHECK(good, "json: scanning stops, fails or passes at every offset of a long string");
+	CHECK(egood, "json: escaping agrees at every offset of a long string");
+	buf_release(&b);
+	buf_release(&ref);
+}
+
 static void
 test_json_scan(void)
 {
@@ -412,6 +462,7 @@ main(void)
 	test_json_escape_random();
 	test_json_scan();
 	test_json_scan_two_byte_runs();
+	test_json_wide_paths();
 	test_record();
 	test_lines();
 	test_split();
