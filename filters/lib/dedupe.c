@@ -172,6 +172,62 @@ next_cp(const unsigned char *p, const unsigned char *end, size_t *len)
 	return utf8_decode(p, n);
 }
 
+/* Whether the 16 bytes at p are all ASCII. */
+static inline int
+ascii16(const unsigned char *p)
+{
+	uint64_t w[2];
+
+	memcpy(w, p, 16);
+	return ((w[0] | w[1]) & HI) == 0;
+}
+
+/* Bit i set when byte i of the ASCII w is a letter or a digit. */
+static inline unsigned
+alnum_mask(uint64_t w)
+{
+	/* Letters alone have w | 0x20 in a-z; bit 7 set when >= the bound. */
+	uint64_t l = w | ONES * 0x20;
+	uint64_t m = ((l + ONES * 0x1F) & ~(l + ONES * 0x05)) |
+	    ((w + ONES * 0x50) & ~(w + ONES * 0x46));
+
+	/* Gather the high bits into one byte, as SSE2's movemask does. */
+	return (unsigned)((((m & HI) >> 7) * 0x0102040810204080u) >> 56);
+}
+
+/*
+ * Fold the 16 ASCII bytes at p to d + o: letters lower-cased, digits,
+ * nothing else.  Each run of kept bytes goes by one 16-byte copy, so d
+ * needs 16 bytes of room past o.  Returns the new o; *last is 1 when the
+ * last byte was kept.
+ */
+static inline size_t
+fold_ascii16(const unsigned char *p, unsigned char *d, size_t o,
+    size_t *last)
+{
+	uint64_t w[2];
+	unsigned char low[32];
+	unsigned m, t, i;
+
+	memcpy(w, p, 16);
+	m = alnum_mask(w[0]) | alnum_mask(w[1]) << 8;
+	*last = m >> 15;
+	/* Digits have bit 5 set already, so w | 0x20 is the folded byte. */
+	w[0] |= ONES * 0x20;
+	w[1] |= ONES * 0x20;
+	memcpy(low, w, 16);
+	memset(low + 16, 0, 16);
+	while (m != 0) {
+		/* t: m with its lowest run of ones carried away. */
+		i = (unsigned)__builtin_ctz(m);
+		t = m + (m & -m);
+		memcpy(d + o, low + i, 16);
+		o += (unsigned)__builtin_ctz(t) - i;
+		m &= t;
+	}
+	return o;
+}
+
 /*
  * A segment starts at a code point with a normalisation boundary before
  * it (ICU's hasBoundaryBefore): NFKC_Casefold of a string is the
@@ -186,9 +242,9 @@ para_key(struct para_fold *f, const char *s, size_t n, struct buf *out)
 	const unsigned char *p = (const unsigned char *)s, *end = p + n;
 	const unsigned char *seg = p, *q;
 	const uint64_t *tab = f->cp;
-	size_t o, segout, len, l2, cap;
-	unsigned char *d, c, b[8], kb[8];
-	uint64_t e, w, up, keep;
+	size_t o, segout, len, l2, cap, last;
+	unsigned char *d, c;
+	uint64_t e;
 	uint32_t cp, v;
 
 	/*
@@ -204,39 +260,12 @@ para_key(struct para_fold *f, const char *s, size_t n, struct buf *out)
 	d = (unsigned char *)out->data;
 	cap = out->cap;
 	while (p < end) {
-		/* Eight ASCII bytes at a time: the common case. */
-		while (end - p >= 8) {
-			memcpy(&w, p, 8);
-			if (w & HI)
-				break;
-			/* Per byte (all < 0x80, so no carries): bit 7 set
-			 * when upper case, lower case, digit. */
-			up = (w + ONES * 0x3F) & ~(w + ONES * 0x25) & HI;
-			keep = up | ((w + ONES * 0x1F) & ~(w + ONES * 0x05) & HI) |
-			    ((w + ONES * 0x50) & ~(w + ONES * 0x46) & HI);
-			w |= up >> 2;
-			if (keep == HI) {
-				memcpy(d + o, &w, 8);
-				o += 8;
-			} else {
-				memcpy(b, &w, 8);
-				memcpy(kb, &keep, 8);
-				d[o] = b[0]; o += kb[0] >> 7;
-				d[o] = b[1]; o += kb[1] >> 7;
-				d[o] = b[2]; o += kb[2] >> 7;
-				d[o] = b[3]; o += kb[3] >> 7;
-				d[o] = b[4]; o += kb[4] >> 7;
-				d[o] = b[5]; o += kb[5] >> 7;
-				d[o] = b[6]; o += kb[6] >> 7;
-				segout = o;
-				d[o] = b[7]; o += kb[7] >> 7;
-				seg = p + 7;
-				p += 8;
-				continue;
-			}
-			segout = o - 1;
-			seg = p + 7;
-			p += 8;
+		/* Sixteen ASCII bytes at a time: the common case. */
+		while (end - p >= 16 && ascii16(p)) {
+			o = fold_ascii16(p, d, o, &last);
+			seg = p + 15;
+			segout = o - last;
+			p += 16;
 		}
 		if (p == end)
 			break;
@@ -248,9 +277,19 @@ para_key(struct para_fold *f, const char *s, size_t n, struct buf *out)
 			o += c != 0;
 			continue;
 		}
-		/* A run of two-byte sequences (Cyrillic, Greek, Arabic). */
-		while (end - p >= 2 && *p >= 0xC2 && *p < 0xE0 &&
-		    (p[1] & 0xC0) == 0x80) {
+		/*
+		 * A run of two-byte sequences (Cyrillic, Greek, Arabic) and
+		 * the spaces between their words.
+		 */
+		for (; p < end; p++) {
+			if (*p == ' ') {
+				seg = p;
+				segout = o;
+				continue;
+			}
+			if (end - p < 2 || *p < 0xC2 || *p >= 0xE0 ||
+			    (p[1] & 0xC0) != 0x80)
+				break;
 			e = tab[(uint32_t)(*p & 0x1F) << 6 | (p[1] & 0x3F)];
 			if ((e & (E_BB | E_INLINE)) != (E_BB | E_INLINE))
 				break;
@@ -259,7 +298,7 @@ para_key(struct para_fold *f, const char *s, size_t n, struct buf *out)
 			v = (uint32_t)e;
 			memcpy(d + o, &v, 4);
 			o += E_LEN(e);
-			p += 2;
+			p++;
 		}
 		if (p == end)
 			break;
@@ -584,14 +623,20 @@ count_chars(const char *p, size_t n)
 /*
  * The earlier paragraph of the record with the same bytes as paragraph i,
  * or SIZE_MAX; paragraph i joins the table.  The table (indices + 1 by a
- * 64-bit hash of the bytes) is cleared by dedupe_text for every record.
+ * 64-bit hash) is cleared by dedupe_text for every record.  memcmp
+ * decides, so the hash needs only the length and the first and last
+ * bytes: hashing every byte cost as much as folding them.
  */
 static size_t
 same_bytes(struct dedupe *d, const char *text, size_t i)
 {
 	const struct para *pa = &d->para[i], *q;
-	uint64_t h = XXH3_64bits(text + pa->off, pa->len);
-	size_t k = (size_t)(h >> 40) & (d->rawcap - 1);
+	uint64_t sum[3] = { pa->len, 0, 0 };
+	size_t m = pa->len < 8 ? pa->len : 8, k;
+
+	memcpy(&sum[1], text + pa->off, m);
+	memcpy(&sum[2], text + pa->off + pa->len - m, m);
+	k = (size_t)(XXH3_64bits(sum, sizeof sum) >> 40) & (d->rawcap - 1);
 
 	for (; d->rawtab[k] != 0; k = (k + 1) & (d->rawcap - 1)) {
 		q = &d->para[d->rawtab[k] - 1];

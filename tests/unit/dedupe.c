@@ -66,7 +66,7 @@ main(void)
 	char str[512];
 	uint32_t cp, marks[] = { 0x0301, 0x0308, 0x0323, 0x0345, 0x1161,
 	    0x11A8, 0x3099, 0x093C };
-	size_t n, i, j, bad = 0, badctx = 0, badrand = 0;
+	size_t n, i, j, bad = 0, badctx = 0, badrand = 0, badblock = 0;
 	struct fpset set;
 	struct fp fp, *v;
 	struct fp_origin org = { 7, 3 }, got;
@@ -132,6 +132,72 @@ main(void)
 	}
 	CHECK(badrand == 0, "fast key == slow key on %zu random strings",
 	    nrand);
+
+	/*
+	 * The block paths: every ASCII byte at every place of a 16-byte
+	 * block; every two-byte code point at every place of a 4-sequence
+	 * block, before a combining mark and before a space.
+	 */
+	for (i = 0; i < 0x80; i++)
+		for (j = 0; j < 16; j++) {
+			memcpy(str, "Ab9 z.Q0-xY\tMm7Kk@[`{/:", 24);
+			str[j] = (char)i;
+			if (!same_key(str, 24) && badblock++ < 5)
+				printf("# ASCII block %02zx at %zu\n", i, j);
+		}
+	for (cp = 0x80; cp < 0x800; cp++)
+		for (j = 0; j < 4; j++) {
+			n = 0;
+			for (i = 0; i < 5; i++)
+				n += utf8_encode((unsigned char *)str + n,
+				    i == j ? cp : 0x0410 + (cp + i) % 0x60);
+			n += utf8_encode((unsigned char *)str + n,
+			    j % 2 ? 0x0301 : ' ');
+			n += utf8_encode((unsigned char *)str + n, cp);
+			if (!same_key(str, n) && badblock++ < 5)
+				printf("# two-byte block U+%04X at %zu\n",
+				    (unsigned)cp, j);
+		}
+	CHECK(badblock == 0, "fast key == slow key in ASCII and two-byte "
+	    "blocks");
+
+	/* Random strings of runs: ASCII, two-byte with spaces, marks. */
+	for (i = 0, badrand = 0; i < nrand / 4; i++) {
+		n = 0;
+		while (n < sizeof str - 64 && next_rand() % 8 != 0) {
+			uint64_t r = next_rand(), k = 1 + r % 40;
+
+			for (; k > 0 && n < sizeof str - 8; k--) {
+				r = next_rand();
+				switch (r % 4 == 0 ? 3 : (r >> 2) % 3) {
+				case 0:
+					str[n++] = (char)(1 + (r >> 8) % 0x7F);
+					break;
+				case 1:
+					str[n++] = "aZ 9,"[(r >> 8) % 5];
+					break;
+				case 2:
+					n += utf8_encode((unsigned char *)str +
+					    n, (r >> 8) % 3 == 0 ? ' ' :
+					    (r >> 8) % 5 == 0 ? 0x80 + (r >> 16)
+					    % 0x780 : 0x0400 + (r >> 16) % 0x60);
+					break;
+				default:
+					n += utf8_encode((unsigned char *)str +
+					    n, spicy[(r >> 8) % (sizeof spicy /
+					    sizeof spicy[0])]);
+				}
+			}
+		}
+		if (!same_key(str, n) && badrand++ < 5) {
+			printf("# runs:");
+			for (j = 0; j < n; j++)
+				printf(" %02x", (unsigned char)str[j]);
+			printf("\n");
+		}
+	}
+	CHECK(badrand == 0, "fast key == slow key on %zu random strings of "
+	    "runs", nrand / 4);
 
 	CHECK(strcmp(key_of("Read in full"), "readinfull") == 0,
 	    "folded: case and spaces go");
