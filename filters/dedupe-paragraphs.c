@@ -322,17 +322,21 @@ partial_render(struct buf *b, uint32_t n, uint64_t done,
 
 /*
  * Write r with the value of ft replaced by val (JSON text, or NULL to keep
- * it) and the member fa deleted, every other byte as read.
+ * it) and the member fa (or NULL) deleted, every other byte as read:
+ * straight to o, not through record_edit and record_render, which would
+ * copy the record twice more.
  */
 static size_t
-write_without(struct out *o, struct record *r, const struct field *ft,
+write_edited(struct out *o, struct record *r, const struct field *ft,
     const struct buf *val, const struct field *fa)
 {
-	size_t ts, te, ds, de, idx = (size_t)(fa - r->f);
+	size_t ts, te, ds, de, idx = fa != NULL ? (size_t)(fa - r->f) : 0;
 
 	ts = (size_t)(ft->val - r->p);
 	te = ts + ft->vallen;
-	if (idx > 0) {
+	if (fa == NULL)
+		ds = de = te;
+	else if (idx > 0) {
 		ds = (size_t)(r->f[idx - 1].val + r->f[idx - 1].vallen - r->p);
 		de = (size_t)(fa->val + fa->vallen - r->p);
 	} else if (r->nf > 1) {
@@ -561,15 +565,11 @@ main(int argc, char *argv[])
 				continue;
 			}
 		}
-		if (fa != NULL)
-			bytes_out += write_without(&out, &r, ft, nrem > 0 ?
+		if (fa != NULL || nrem > 0)
+			bytes_out += write_edited(&out, &r, ft, nrem > 0 ?
 			    &val : NULL, fa);
-		else {
-			if (nrem > 0)
-				buf_add(record_edit(&r, field), val.data,
-				    val.len);
+		else
 			bytes_out += put_record(&out, &r, &val);
-		}
 	}
 	status_set(&status, recin_close(&in));
 	out_close(&out);
