@@ -190,20 +190,6 @@ explain(struct out *o, const struct dedupe *d, int64_t id)
 	out_flush(o);
 }
 
-/* Whether the JSON string body s[0..n) has no escapes but \n. */
-static int
-only_newline_escapes(const char *s, size_t n)
-{
-	const char *p = s, *end = s + n;
-
-	while ((p = memchr(p, '\\', (size_t)(end - p))) != NULL) {
-		if (p + 1 == end || p[1] != 'n')
-			return 0;
-		p += 2;
-	}
-	return 1;
-}
-
 static const char *
 key_name(enum dedupe_key k)
 {
@@ -501,17 +487,21 @@ main(int argc, char *argv[])
 			}
 		} else
 			pt.nremoved = pt.done = 0;
+		/* Most texts escape only their newlines: split them as read. */
 		s = ft->val + 1;
 		n = ft->vallen - 2;
-		json_nl = ft->val_escaped && only_newline_escapes(s, n);
-		if (ft->val_escaped && !json_nl &&
-		    record_string(&r, ft, &s, &n) != 0) {
-			recin_reject(&in, "'%s' holds an escaped lone surrogate",
-			    field);
-			continue;
-		}
 		id = record_id(&r);
-		nrem = dedupe_text(&d, s, n, json_nl, id);
+		json_nl = 1;
+		if ((nrem = dedupe_text(&d, s, n, 1, id)) ==
+		    DEDUPE_OTHER_ESCAPES) {
+			if (record_string(&r, ft, &s, &n) != 0) {
+				recin_reject(&in, "'%s' holds an escaped lone "
+				    "surrogate", field);
+				continue;
+			}
+			json_nl = 0;
+			nrem = dedupe_text(&d, s, n, 0, id);
+		}
 		np = d.npara;
 		if (do_explain && nrem > 0)
 			explain(&errout, &d, id);

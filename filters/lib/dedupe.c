@@ -712,9 +712,11 @@ dedupe_text(struct dedupe *d, const char *text, size_t n, int json_nl,
 		pa->len = (size_t)((nl != NULL ? nl : end) - p);
 		if (nl == NULL)
 			break;
+		if (json_nl && (end - nl < 2 || nl[1] != 'n')) {
+			d->npara = 0;
+			return DEDUPE_OTHER_ESCAPES;
+		}
 		p = nl + 1 + (json_nl != 0);
-		if (p > end)		/* a lone backslash at the end */
-			p = end;
 	}
 	if (d->o.scope == DEDUPE_RECORD) {
 		set = &d->rec;

@@ -149,11 +149,16 @@ struct dedupe {
 
 void	dedupe_init(struct dedupe *, const struct dedupe_opts *);
 void	dedupe_release(struct dedupe *);
+/* What dedupe_text returns for json_nl text with escapes but \n. */
+#define DEDUPE_OTHER_ESCAPES	SIZE_MAX
 /*
  * Decide the fate of every paragraph of text[0..n); the paragraphs land
  * in d->para[0..d->npara).  Returns the number removed.  json_nl: text is
- * the body of a JSON string whose only escapes are \n, which separate the
- * paragraphs (so each paragraph's bytes are its decoded bytes).
+ * the body of a JSON string whose escapes \n separate the paragraphs (so
+ * each paragraph's bytes are its decoded bytes); if it holds any other
+ * escape, dedupe_text changes nothing and returns DEDUPE_OTHER_ESCAPES,
+ * for the caller to decode the text and call again.  Found while
+ * splitting, so the text is not scanned for them twice.
  */
 size_t	dedupe_text(struct dedupe *, const char *text, size_t n, int json_nl,
 	    int64_t id);

@@ -72,7 +72,7 @@ main(void)
 	struct fp_origin org = { 7, 3 }, got;
 	struct dedupe d;
 	struct dedupe_opts o;
-	uint64_t seed;
+	uint64_t seed, paras;
 	size_t nrand = 200000, nfp = 1000000;
 	unsigned stride = 1;
 	int ok;
@@ -285,6 +285,14 @@ main(void)
 		CHECK(dedupe_text(&d, t, strlen(t), 0, 2) == 2,
 		    "record: the next record starts afresh");
 	}
+	CHECK(dedupe_text(&d, "ab\\ncd\\nAB", 10, 1, 3) == 1 &&
+	    d.npara == 3 && d.para[1].off == 4 && d.para[1].len == 2 &&
+	    d.para[2].fate == PARA_REPEAT, "json_nl: split at \\n");
+	paras = d.paras;
+	CHECK(dedupe_text(&d, "ab\\ncd\\tAB", 10, 1, 4) ==
+	    DEDUPE_OTHER_ESCAPES && dedupe_text(&d, "ab\\", 3, 1, 5) ==
+	    DEDUPE_OTHER_ESCAPES && d.paras == paras && d.npara == 0,
+	    "json_nl: another escape, or a lone backslash, changes nothing");
 	dedupe_release(&d);
 	o.key = DEDUPE_EXACT;
 	o.min_chars = 5;
