@@ -23,11 +23,14 @@
  * normalisation boundary before it and its folded form is cached: E_LEN(e)
  * bytes, in the low 32 bits themselves when E_INLINE (up to 4 bytes, as
  * memcpy put them there), else at arena offset E_OFF(e).  Without E_BB the
- * code point goes to the slow path with the segment it belongs to.
+ * code point goes to the slow path with the segment it belongs to, unless
+ * E_VANISH: NFKC_Casefold maps it to nothing (variation selectors,
+ * joiners, soft hyphens).
  */
 #define E_DONE		((uint64_t)1 << 63)
 #define E_BB		((uint64_t)1 << 62)
 #define E_INLINE	((uint64_t)1 << 61)
+#define E_VANISH	((uint64_t)1 << 60)
 #define E_LEN(e)	((size_t)((e) >> 32) & 0x3F)
 #define E_OFF(e)	((size_t)(uint32_t)(e))
 #define E_MAXLEN	0x3F
@@ -135,17 +138,21 @@ fold_segment(struct para_fold *f, const char *p, size_t n, struct buf *out)
 static uint64_t
 fold_entry(struct para_fold *f, uint32_t cp)
 {
+	UErrorCode err = U_ZERO_ERROR;
 	unsigned char u[4];
 	struct buf tmp = BUF_INIT;
 	uint64_t e = E_DONE;
 	uint32_t v = 0;
 	size_t n;
+	UChar raw[1];
 
 	n = utf8_encode(u, cp);
 	fold_segment(f, (const char *)u, n, &tmp);
-	if (!unorm2_hasBoundaryBefore(f->nfkc_cf, (UChar32)cp))
-		;
-	else if (tmp.len <= 4) {
+	if (!unorm2_hasBoundaryBefore(f->nfkc_cf, (UChar32)cp)) {
+		if (unorm2_getRawDecomposition(f->nfkc_cf, (UChar32)cp, raw, 1,
+		    &err) == 0 && U_SUCCESS(err))
+			e |= E_VANISH;
+	} else if (tmp.len <= 4) {
 		memcpy(&v, tmp.data, tmp.len);
 		e |= E_BB | E_INLINE | (uint64_t)tmp.len << 32 | v;
 	} else if (tmp.len <= E_MAXLEN &&
@@ -276,7 +283,7 @@ para_key(struct para_fold *f, const char *s, size_t n, struct buf *out)
 	const uint64_t *tab = f->cp;
 	size_t o, segout, len, l2, cap, last;
 	unsigned char *d, c;
-	uint64_t e;
+	uint64_t e, vanish;
 	uint32_t cp, v;
 
 	/*
@@ -372,12 +379,23 @@ para_key(struct para_fold *f, const char *s, size_t n, struct buf *out)
 			p += len;
 			continue;
 		}
+		vanish = e & E_VANISH;
 		for (q = p + len; q < end && *q >= 0x80; q += l2) {
 			cp = next_cp(q, end, &l2);
 			if ((e = tab[cp]) == 0)
 				e = fold_entry(f, cp);
 			if (e & E_BB)
 				break;
+			vanish &= e;
+		}
+		/*
+		 * Code points mapped to nothing at the end of a segment (an
+		 * emoji's variation selector, a joiner between emoji) leave it
+		 * folding as it did without them: no need for ICU.
+		 */
+		if (vanish) {
+			p = q;
+			continue;
 		}
 		buf_setlen(out, segout);
 		fold_segment(f, (const char *)seg, (size_t)(q - seg), out);

@@ -66,6 +66,10 @@ main(void)
 	char str[512];
 	uint32_t cp, marks[] = { 0x0301, 0x0308, 0x0323, 0x0345, 0x1161,
 	    0x11A8, 0x3099, 0x093C };
+	/* Mapped to nothing by NFKC_Casefold; what may follow them. */
+	uint32_t vanish[] = { 0xFE0F, 0x200D, 0x00AD, 0x200B, 0x034F, 0xFEFF,
+	    0xE0041, 0x1D173 }, after[] = { ' ', 0x0301, 0x1F469, 0xFE0F,
+	    0x1161, 0x0410 };
 	size_t n, i, j, bad = 0, badctx = 0, badrand = 0, badblock = 0;
 	struct fpset set;
 	struct fp fp, *v;
@@ -101,11 +105,21 @@ main(void)
 		s[n++] = 'x';
 		if (!same_key((char *)s, n) && badctx++ < 5)
 			printf("# in context U+%04X\n", (unsigned)cp);
+		/* Before and after code points that fold to nothing. */
+		n = utf8_encode(s, cp);
+		n += utf8_encode(s + n, vanish[cp % 8]);
+		n += utf8_encode(s + n, after[(cp / 8) % 6]);
+		s[n++] = 'e';
+		n += utf8_encode(s + n, vanish[(cp / 48) % 8]);
+		n += utf8_encode(s + n, cp);
+		if (!same_key((char *)s, n) && badctx++ < 5)
+			printf("# by vanishing U+%04X\n", (unsigned)cp);
 	}
 	CHECK(bad == 0, "fast key == slow key for every code point alone "
 	    "(every %u)", stride);
 	CHECK(badctx == 0, "fast key == slow key for every code point between "
-	    "a base and combining marks");
+	    "a base and combining marks, and beside code points that fold to "
+	    "nothing");
 
 	/* Random strings of interesting code points and invalid bytes. */
 	for (i = 0; i < nrand; i++) {
