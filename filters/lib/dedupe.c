@@ -850,19 +850,28 @@ void
 dedupe_join(const char *text, const struct para *pa, size_t npara,
     const unsigned char *removed, int json_nl, struct buf *out)
 {
-	size_t i;
+	const char *sep = json_nl ? "\\n" : "\n";
+	size_t i, seplen = json_nl ? 2 : 1, n = 0;
+	char *d;
 	int first = 1;
 
+	/* Room for all at once, then plain copies: most records get here. */
+	for (i = 0; i < npara; i++)
+		n += pa[i].len + seplen;
+	buf_grow(out, n);
+	d = out->data + out->len;
 	for (i = 0; i < npara; i++) {
 		if (removed[i])
 			continue;
-		if (!first && json_nl)
-			buf_add(out, "\\n", 2);
-		else if (!first)
-			buf_addch(out, '\n');
+		if (!first) {
+			memcpy(d, sep, seplen);
+			d += seplen;
+		}
 		first = 0;
-		buf_add(out, text + pa[i].off, pa[i].len);
+		memcpy(d, text + pa[i].off, pa[i].len);
+		d += pa[i].len;
 	}
+	buf_setlen(out, (size_t)(d - out->data));
 }
 
 static void
