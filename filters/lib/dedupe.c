@@ -677,29 +677,38 @@ count_chars(const char *p, size_t n)
 	return c;
 }
 
+/* Probes same_bytes makes before it gives up (the copy is folded). */
+#define SAME_BYTES_PROBES	16
+
 /*
  * The earlier paragraph of the record with the same bytes as paragraph i,
  * or SIZE_MAX; paragraph i joins the table.  The table (indices + 1 by a
  * 64-bit hash) is cleared by dedupe_text for every record.  memcmp
  * decides, so the hash needs only the length and the first and last
- * bytes: hashing every byte cost as much as folding them.
+ * bytes: hashing every byte cost as much as folding them.  Texts made to
+ * collide cannot make it quadratic: a long probe gives up.
  */
 static size_t
 same_bytes(struct dedupe *d, const char *text, size_t i)
 {
 	const struct para *pa = &d->para[i], *q;
-	uint64_t sum[3] = { pa->len, 0, 0 };
-	size_t m = pa->len < 8 ? pa->len : 8, k;
+	const char *s = text + pa->off;
+	uint64_t ends[2] = { 0, 0 };
+	size_t k, probes;
 
-	memcpy(&sum[1], text + pa->off, m);
-	memcpy(&sum[2], text + pa->off + pa->len - m, m);
-	k = (size_t)(XXH3_64bits(sum, sizeof sum) >> 40) & (d->rawcap - 1);
-
-	for (; d->rawtab[k] != 0; k = (k + 1) & (d->rawcap - 1)) {
+	if (pa->len >= 8) {
+		memcpy(&ends[0], s, 8);
+		memcpy(&ends[1], s + pa->len - 8, 8);
+	} else
+		memcpy(ends, s, pa->len);
+	k = (size_t)(XXH3_64bits_withSeed(ends, sizeof ends, pa->len) >> 40) &
+	    (d->rawcap - 1);
+	for (probes = 0; d->rawtab[k] != 0; k = (k + 1) & (d->rawcap - 1)) {
 		q = &d->para[d->rawtab[k] - 1];
-		if (q->len == pa->len && memcmp(text + q->off, text + pa->off,
-		    pa->len) == 0)
+		if (q->len == pa->len && memcmp(text + q->off, s, pa->len) == 0)
 			return d->rawtab[k] - 1;
+		if (++probes == SAME_BYTES_PROBES)
+			return SIZE_MAX;
 	}
 	d->rawtab[k] = (uint32_t)(i + 1);
 	return SIZE_MAX;
