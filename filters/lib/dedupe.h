@@ -4,9 +4,11 @@
  * para_key folds a paragraph to its key (folding version DEDUPE_FOLD_VERSION):
  * ICU NFKC_Casefold, then only the code points of General_Category L*, M*
  * and N* are kept.  The fast path works per code point from a lazily filled
- * table (ASCII by a fixed table) and hands a segment to ICU only when a code
- * point has no normalisation boundary before it; para_key_slow normalises
- * the whole paragraph and is the reference the fast path must equal.
+ * table (ASCII by a fixed table; sixteen ASCII bytes or four two-byte
+ * sequences at a time when it can) and hands a segment to ICU only when a
+ * code point has no normalisation boundary before it and is not one that
+ * folds to nothing at the segment's end; para_key_slow normalises the
+ * whole paragraph and is the reference the fast path must equal.
  *
  * fpset is a set of 128-bit fingerprints: open addressing with linear
  * probing, split into 2^subbits subtables (chosen by the low bits of `lo`,
