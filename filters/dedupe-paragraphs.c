@@ -492,7 +492,7 @@ main(int argc, char *argv[])
 		n = ft->vallen - 2;
 		id = record_id(&r);
 		json_nl = 1;
-		if ((nrem = dedupe_text(&d, s, n, 1, id)) ==
+		if ((nrem = dedupe_text(&d, s, n, json_nl, id)) ==
 		    DEDUPE_OTHER_ESCAPES) {
 			if (record_string(&r, ft, &s, &n) != 0) {
 				recin_reject(&in, "'%s' holds an escaped lone "

@@ -223,6 +223,7 @@ fold_ascii16(const unsigned char *p, unsigned char *d, size_t o,
 	w[0] |= ONES * 0x20;
 	w[1] |= ONES * 0x20;
 	memcpy(low, w, 16);
+	/* The copies read up to 15 bytes past the folded ones. */
 	memset(low + 16, 0, 16);
 	while (m != 0) {
 		/* t: m with its lowest run of ones carried away. */
