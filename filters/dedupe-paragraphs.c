@@ -490,7 +490,8 @@ main(int argc, char *argv[])
 		/* Most texts escape only their newlines: split them as read. */
 		s = ft->val + 1;
 		n = ft->vallen - 2;
-		id = record_id(&r);
+		/* The id only names where a repeat came from, for --explain. */
+		id = do_explain ? record_id(&r) : DEDUPE_NO_ID;
 		json_nl = 1;
 		if ((nrem = dedupe_text(&d, s, n, json_nl, id)) ==
 		    DEDUPE_OTHER_ESCAPES) {
