@@ -190,20 +190,6 @@ explain(struct out *o, const struct dedupe *d, int64_t id)
 	out_flush(o);
 }
 
-/* Whether the JSON string body s[0..n) has no escapes but \n. */
-static int
-only_newline_escapes(const char *s, size_t n)
-{
-	const char *p = s, *end = s + n;
-
-	while ((p = memchr(p, '\\', (size_t)(end - p))) != NULL) {
-		if (p + 1 == end || p[1] != 'n')
-			return 0;
-		p += 2;
-	}
-	return 1;
-}
-
 static const char *
 key_name(enum dedupe_key k)
 {
@@ -322,17 +308,21 @@ partial_render(struct buf *b, uint32_t n, uint64_t done,
 
 /*
  * Write r with the value of ft replaced by val (JSON text, or NULL to keep
- * it) and the member fa deleted, every other byte as read.
+ * it) and the member fa (or NULL) deleted, every other byte as read:
+ * straight to o, not through record_edit and record_render, which would
+ * copy the record twice more.
  */
 static size_t
-write_without(struct out *o, struct record *r, const struct field *ft,
+write_edited(struct out *o, struct record *r, const struct field *ft,
     const struct buf *val, const struct field *fa)
 {
-	size_t ts, te, ds, de, idx = (size_t)(fa - r->f);
+	size_t ts, te, ds, de, idx = fa != NULL ? (size_t)(fa - r->f) : 0;
 
 	ts = (size_t)(ft->val - r->p);
 	te = ts + ft->vallen;
-	if (idx > 0) {
+	if (fa == NULL)
+		ds = de = te;
+	else if (idx > 0) {
 		ds = (size_t)(r->f[idx - 1].val + r->f[idx - 1].vallen - r->p);
 		de = (size_t)(fa->val + fa->vallen - r->p);
 	} else if (r->nf > 1) {
@@ -497,17 +487,22 @@ main(int argc, char *argv[])
 			}
 		} else
 			pt.nremoved = pt.done = 0;
+		/* Most texts escape only their newlines: split them as read. */
 		s = ft->val + 1;
 		n = ft->vallen - 2;
-		json_nl = ft->val_escaped && only_newline_escapes(s, n);
-		if (ft->val_escaped && !json_nl &&
-		    record_string(&r, ft, &s, &n) != 0) {
-			recin_reject(&in, "'%s' holds an escaped lone surrogate",
-			    field);
-			continue;
+		/* The id only names where a repeat came from, for --explain. */
+		id = do_explain ? record_id(&r) : DEDUPE_NO_ID;
+		json_nl = 1;
+		if ((nrem = dedupe_text(&d, s, n, json_nl, id)) ==
+		    DEDUPE_OTHER_ESCAPES) {
+			if (record_string(&r, ft, &s, &n) != 0) {
+				recin_reject(&in, "'%s' holds an escaped lone "
+				    "surrogate", field);
+				continue;
+			}
+			json_nl = 0;
+			nrem = dedupe_text(&d, s, n, 0, id);
 		}
-		id = record_id(&r);
-		nrem = dedupe_text(&d, s, n, json_nl, id);
 		np = d.npara;
 		if (do_explain && nrem > 0)
 			explain(&errout, &d, id);
@@ -561,15 +556,11 @@ main(int argc, char *argv[])
 				continue;
 			}
 		}
-		if (fa != NULL)
-			bytes_out += write_without(&out, &r, ft, nrem > 0 ?
+		if (fa != NULL || nrem > 0)
+			bytes_out += write_edited(&out, &r, ft, nrem > 0 ?
 			    &val : NULL, fa);
-		else {
-			if (nrem > 0)
-				buf_add(record_edit(&r, field), val.data,
-				    val.len);
+		else
 			bytes_out += put_record(&out, &r, &val);
-		}
 	}
 	status_set(&status, recin_close(&in));
 	out_close(&out);

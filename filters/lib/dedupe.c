@@ -23,11 +23,14 @@
  * normalisation boundary before it and its folded form is cached: E_LEN(e)
  * bytes, in the low 32 bits themselves when E_INLINE (up to 4 bytes, as
  * memcpy put them there), else at arena offset E_OFF(e).  Without E_BB the
- * code point goes to the slow path with the segment it belongs to.
+ * code point goes to the slow path with the segment it belongs to, unless
+ * E_VANISH: NFKC_Casefold maps it to nothing (variation selectors,
+ * joiners, soft hyphens).
  */
 #define E_DONE		((uint64_t)1 << 63)
 #define E_BB		((uint64_t)1 << 62)
 #define E_INLINE	((uint64_t)1 << 61)
+#define E_VANISH	((uint64_t)1 << 60)
 #define E_LEN(e)	((size_t)((e) >> 32) & 0x3F)
 #define E_OFF(e)	((size_t)(uint32_t)(e))
 #define E_MAXLEN	0x3F
@@ -135,17 +138,21 @@ fold_segment(struct para_fold *f, const char *p, size_t n, struct buf *out)
 static uint64_t
 fold_entry(struct para_fold *f, uint32_t cp)
 {
+	UErrorCode err = U_ZERO_ERROR;
 	unsigned char u[4];
 	struct buf tmp = BUF_INIT;
 	uint64_t e = E_DONE;
 	uint32_t v = 0;
 	size_t n;
+	UChar raw[1];
 
 	n = utf8_encode(u, cp);
 	fold_segment(f, (const char *)u, n, &tmp);
-	if (!unorm2_hasBoundaryBefore(f->nfkc_cf, (UChar32)cp))
-		;
-	else if (tmp.len <= 4) {
+	if (!unorm2_hasBoundaryBefore(f->nfkc_cf, (UChar32)cp)) {
+		if (unorm2_getRawDecomposition(f->nfkc_cf, (UChar32)cp, raw, 1,
+		    &err) == 0 && U_SUCCESS(err))
+			e |= E_VANISH;
+	} else if (tmp.len <= 4) {
 		memcpy(&v, tmp.data, tmp.len);
 		e |= E_BB | E_INLINE | (uint64_t)tmp.len << 32 | v;
 	} else if (tmp.len <= E_MAXLEN &&
@@ -172,6 +179,95 @@ next_cp(const unsigned char *p, const unsigned char *end, size_t *len)
 	return utf8_decode(p, n);
 }
 
+/* Whether the 16 bytes at p are all ASCII. */
+static inline int
+ascii16(const unsigned char *p)
+{
+	uint64_t w[2];
+
+	memcpy(w, p, 16);
+	return ((w[0] | w[1]) & HI) == 0;
+}
+
+/* Bit i set when byte i of the ASCII w is a letter or a digit. */
+static inline unsigned
+alnum_mask(uint64_t w)
+{
+	/* Letters alone have w | 0x20 in a-z; bit 7 set when >= the bound. */
+	uint64_t l = w | ONES * 0x20;
+	uint64_t m = ((l + ONES * 0x1F) & ~(l + ONES * 0x05)) |
+	    ((w + ONES * 0x50) & ~(w + ONES * 0x46));
+
+	/* Gather the high bits into one byte, as SSE2's movemask does. */
+	return (unsigned)((((m & HI) >> 7) * 0x0102040810204080u) >> 56);
+}
+
+/*
+ * Fold the 16 ASCII bytes at p to d + o: letters lower-cased, digits,
+ * nothing else.  Each run of kept bytes goes by one 16-byte copy, so d
+ * needs 16 bytes of room past o.  Returns the new o; *last is 1 when the
+ * last byte was kept.
+ */
+static inline size_t
+fold_ascii16(const unsigned char *p, unsigned char *d, size_t o,
+    size_t *last)
+{
+	uint64_t w[2];
+	unsigned char low[32];
+	unsigned m, t, i;
+
+	memcpy(w, p, 16);
+	m = alnum_mask(w[0]) | alnum_mask(w[1]) << 8;
+	*last = m >> 15;
+	/* Digits have bit 5 set already, so w | 0x20 is the folded byte. */
+	w[0] |= ONES * 0x20;
+	w[1] |= ONES * 0x20;
+	memcpy(low, w, 16);
+	/* The copies read up to 15 bytes past the folded ones. */
+	memset(low + 16, 0, 16);
+	while (m != 0) {
+		/* t: m with its lowest run of ones carried away. */
+		i = (unsigned)__builtin_ctz(m);
+		t = m + (m & -m);
+		memcpy(d + o, low + i, 16);
+		o += (unsigned)__builtin_ctz(t) - i;
+		m &= t;
+	}
+	return o;
+}
+
+/*
+ * Fold the four two-byte sequences at p to d + *o from the table, when
+ * all four have inline entries with a boundary before; else return 0.
+ * *last: the bytes the fourth one made.
+ */
+static inline int
+fold_two_byte4(const uint64_t *tab, const unsigned char *p, unsigned char *d,
+    size_t *o, size_t *last)
+{
+	uint64_t w, cp, e[4];
+	uint32_t v;
+	int i;
+
+	memcpy(&w, p, 8);
+	if (!utf8_two_byte_run(w))
+		return 0;
+	/* The four code points, one a 16-bit lane. */
+	cp = (w & 0x001F001F001F001Fu) << 6 | (w >> 8 & 0x003F003F003F003Fu);
+	for (i = 0; i < 4; i++)
+		e[i] = tab[(uint16_t)(cp >> 16 * i)];
+	if ((e[0] & e[1] & e[2] & e[3] & (E_BB | E_INLINE)) !=
+	    (E_BB | E_INLINE))
+		return 0;
+	for (i = 0; i < 4; i++) {
+		v = (uint32_t)e[i];
+		memcpy(d + *o, &v, 4);
+		*o += E_LEN(e[i]);
+	}
+	*last = E_LEN(e[3]);
+	return 1;
+}
+
 /*
  * A segment starts at a code point with a normalisation boundary before
  * it (ICU's hasBoundaryBefore): NFKC_Casefold of a string is the
@@ -186,9 +282,9 @@ para_key(struct para_fold *f, const char *s, size_t n, struct buf *out)
 	const unsigned char *p = (const unsigned char *)s, *end = p + n;
 	const unsigned char *seg = p, *q;
 	const uint64_t *tab = f->cp;
-	size_t o, segout, len, l2, cap;
-	unsigned char *d, c, b[8], kb[8];
-	uint64_t e, w, up, keep;
+	size_t o, segout, len, l2, cap, last;
+	unsigned char *d, c;
+	uint64_t e, vanish;
 	uint32_t cp, v;
 
 	/*
@@ -204,39 +300,12 @@ para_key(struct para_fold *f, const char *s, size_t n, struct buf *out)
 	d = (unsigned char *)out->data;
 	cap = out->cap;
 	while (p < end) {
-		/* Eight ASCII bytes at a time: the common case. */
-		while (end - p >= 8) {
-			memcpy(&w, p, 8);
-			if (w & HI)
-				break;
-			/* Per byte (all < 0x80, so no carries): bit 7 set
-			 * when upper case, lower case, digit. */
-			up = (w + ONES * 0x3F) & ~(w + ONES * 0x25) & HI;
-			keep = up | ((w + ONES * 0x1F) & ~(w + ONES * 0x05) & HI) |
-			    ((w + ONES * 0x50) & ~(w + ONES * 0x46) & HI);
-			w |= up >> 2;
-			if (keep == HI) {
-				memcpy(d + o, &w, 8);
-				o += 8;
-			} else {
-				memcpy(b, &w, 8);
-				memcpy(kb, &keep, 8);
-				d[o] = b[0]; o += kb[0] >> 7;
-				d[o] = b[1]; o += kb[1] >> 7;
-				d[o] = b[2]; o += kb[2] >> 7;
-				d[o] = b[3]; o += kb[3] >> 7;
-				d[o] = b[4]; o += kb[4] >> 7;
-				d[o] = b[5]; o += kb[5] >> 7;
-				d[o] = b[6]; o += kb[6] >> 7;
-				segout = o;
-				d[o] = b[7]; o += kb[7] >> 7;
-				seg = p + 7;
-				p += 8;
-				continue;
-			}
-			segout = o - 1;
-			seg = p + 7;
-			p += 8;
+		/* Sixteen ASCII bytes at a time: the common case. */
+		while (end - p >= 16 && ascii16(p)) {
+			o = fold_ascii16(p, d, o, &last);
+			seg = p + 15;
+			segout = o - last;
+			p += 16;
 		}
 		if (p == end)
 			break;
@@ -248,9 +317,26 @@ para_key(struct para_fold *f, const char *s, size_t n, struct buf *out)
 			o += c != 0;
 			continue;
 		}
-		/* A run of two-byte sequences (Cyrillic, Greek, Arabic). */
-		while (end - p >= 2 && *p >= 0xC2 && *p < 0xE0 &&
-		    (p[1] & 0xC0) == 0x80) {
+		/*
+		 * A run of two-byte sequences (Cyrillic, Greek, Arabic), four
+		 * at a time when it can, and the spaces between their words.
+		 */
+		while (p < end) {
+			if (end - p >= 8 && fold_two_byte4(tab, p, d, &o,
+			    &last)) {
+				seg = p + 6;
+				segout = o - last;
+				p += 8;
+				continue;
+			}
+			if (*p == ' ') {
+				seg = p++;
+				segout = o;
+				continue;
+			}
+			if (end - p < 2 || *p < 0xC2 || *p >= 0xE0 ||
+			    (p[1] & 0xC0) != 0x80)
+				break;
 			e = tab[(uint32_t)(*p & 0x1F) << 6 | (p[1] & 0x3F)];
 			if ((e & (E_BB | E_INLINE)) != (E_BB | E_INLINE))
 				break;
@@ -294,12 +380,23 @@ para_key(struct para_fold *f, const char *s, size_t n, struct buf *out)
 			p += len;
 			continue;
 		}
+		vanish = e & E_VANISH;
 		for (q = p + len; q < end && *q >= 0x80; q += l2) {
 			cp = next_cp(q, end, &l2);
 			if ((e = tab[cp]) == 0)
 				e = fold_entry(f, cp);
 			if (e & E_BB)
 				break;
+			vanish &= e;
+		}
+		/*
+		 * Code points mapped to nothing at the end of a segment (an
+		 * emoji's variation selector, a joiner between emoji) leave it
+		 * folding as it did without them: no need for ICU.
+		 */
+		if (vanish) {
+			p = q;
+			continue;
 		}
 		buf_setlen(out, segout);
 		fold_segment(f, (const char *)seg, (size_t)(q - seg), out);
@@ -581,23 +678,38 @@ count_chars(const char *p, size_t n)
 	return c;
 }
 
+/* Probes same_bytes makes before it gives up (the copy is folded). */
+#define SAME_BYTES_PROBES	16
+
 /*
  * The earlier paragraph of the record with the same bytes as paragraph i,
  * or SIZE_MAX; paragraph i joins the table.  The table (indices + 1 by a
- * 64-bit hash of the bytes) is cleared by dedupe_text for every record.
+ * 64-bit hash) is cleared by dedupe_text for every record.  memcmp
+ * decides, so the hash needs only the length and the first and last
+ * bytes: hashing every byte cost as much as folding them.  Texts made to
+ * collide cannot make it quadratic: a long probe gives up.
  */
 static size_t
 same_bytes(struct dedupe *d, const char *text, size_t i)
 {
 	const struct para *pa = &d->para[i], *q;
-	uint64_t h = XXH3_64bits(text + pa->off, pa->len);
-	size_t k = (size_t)(h >> 40) & (d->rawcap - 1);
+	const char *s = text + pa->off;
+	uint64_t ends[2] = { 0, 0 };
+	size_t k, probes;
 
-	for (; d->rawtab[k] != 0; k = (k + 1) & (d->rawcap - 1)) {
+	if (pa->len >= 8) {
+		memcpy(&ends[0], s, 8);
+		memcpy(&ends[1], s + pa->len - 8, 8);
+	} else
+		memcpy(ends, s, pa->len);
+	k = (size_t)(XXH3_64bits_withSeed(ends, sizeof ends, pa->len) >> 40) &
+	    (d->rawcap - 1);
+	for (probes = 0; d->rawtab[k] != 0; k = (k + 1) & (d->rawcap - 1)) {
 		q = &d->para[d->rawtab[k] - 1];
-		if (q->len == pa->len && memcmp(text + q->off, text + pa->off,
-		    pa->len) == 0)
+		if (q->len == pa->len && memcmp(text + q->off, s, pa->len) == 0)
 			return d->rawtab[k] - 1;
+		if (++probes == SAME_BYTES_PROBES)
+			return SIZE_MAX;
 	}
 	d->rawtab[k] = (uint32_t)(i + 1);
 	return SIZE_MAX;
@@ -628,9 +740,11 @@ dedupe_text(struct dedupe *d, const char *text, size_t n, int json_nl,
 		pa->len = (size_t)((nl != NULL ? nl : end) - p);
 		if (nl == NULL)
 			break;
+		if (json_nl && (end - nl < 2 || nl[1] != 'n')) {
+			d->npara = 0;
+			return DEDUPE_OTHER_ESCAPES;
+		}
 		p = nl + 1 + (json_nl != 0);
-		if (p > end)		/* a lone backslash at the end */
-			p = end;
 	}
 	if (d->o.scope == DEDUPE_RECORD) {
 		set = &d->rec;
@@ -746,19 +860,28 @@ void
 dedupe_join(const char *text, const struct para *pa, size_t npara,
     const unsigned char *removed, int json_nl, struct buf *out)
 {
-	size_t i;
+	const char *sep = json_nl ? "\\n" : "\n";
+	size_t i, seplen = json_nl ? 2 : 1, n = 0;
+	char *d;
 	int first = 1;
 
+	/* Room for all at once, then plain copies: most records get here. */
+	for (i = 0; i < npara; i++)
+		n += pa[i].len + seplen;
+	buf_grow(out, n);
+	d = out->data + out->len;
 	for (i = 0; i < npara; i++) {
 		if (removed[i])
 			continue;
-		if (!first && json_nl)
-			buf_add(out, "\\n", 2);
-		else if (!first)
-			buf_addch(out, '\n');
+		if (!first) {
+			memcpy(d, sep, seplen);
+			d += seplen;
+		}
 		first = 0;
-		buf_add(out, text + pa[i].off, pa[i].len);
+		memcpy(d, text + pa[i].off, pa[i].len);
+		d += pa[i].len;
 	}
+	buf_setlen(out, (size_t)(d - out->data));
 }
 
 static void

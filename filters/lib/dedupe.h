@@ -4,9 +4,11 @@
  * para_key folds a paragraph to its key (folding version DEDUPE_FOLD_VERSION):
  * ICU NFKC_Casefold, then only the code points of General_Category L*, M*
  * and N* are kept.  The fast path works per code point from a lazily filled
- * table (ASCII by a fixed table) and hands a segment to ICU only when a code
- * point has no normalisation boundary before it; para_key_slow normalises
- * the whole paragraph and is the reference the fast path must equal.
+ * table (ASCII by a fixed table; sixteen ASCII bytes or four two-byte
+ * sequences at a time when it can) and hands a segment to ICU only when a
+ * code point has no normalisation boundary before it and is not one that
+ * folds to nothing at the segment's end; para_key_slow normalises the
+ * whole paragraph and is the reference the fast path must equal.
  *
  * fpset is a set of 128-bit fingerprints: open addressing with linear
  * probing, split into 2^subbits subtables (chosen by the low bits of `lo`,
@@ -149,11 +151,16 @@ struct dedupe {
 
 void	dedupe_init(struct dedupe *, const struct dedupe_opts *);
 void	dedupe_release(struct dedupe *);
+/* What dedupe_text returns for json_nl text with escapes but \n. */
+#define DEDUPE_OTHER_ESCAPES	SIZE_MAX
 /*
  * Decide the fate of every paragraph of text[0..n); the paragraphs land
  * in d->para[0..d->npara).  Returns the number removed.  json_nl: text is
- * the body of a JSON string whose only escapes are \n, which separate the
- * paragraphs (so each paragraph's bytes are its decoded bytes).
+ * the body of a JSON string whose escapes \n separate the paragraphs (so
+ * each paragraph's bytes are its decoded bytes); if it holds any other
+ * escape, dedupe_text changes nothing and returns DEDUPE_OTHER_ESCAPES,
+ * for the caller to decode the text and call again.  Found while
+ * splitting, so the text is not scanned for them twice.
  */
 size_t	dedupe_text(struct dedupe *, const char *text, size_t n, int json_nl,
 	    int64_t id);

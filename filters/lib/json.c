@@ -43,23 +43,6 @@ plain16(const unsigned char *p)
 	return (h[0] | h[1]) == 0;
 }
 
-/*
- * Whether the 8 bytes of w are four valid two-byte sequences (U+0080 to
- * U+07FF: Cyrillic, Greek, Arabic, Hebrew...): leads C2-DF at the even
- * bytes, continuations at the odd ones.  Leads C0 and C1 (overlong) have
- * bits 1-4 clear; adding 0x7FFF to each 16-bit lane of those bits sets the
- * lane's top bit exactly when they are not all clear.
- */
-static inline int
-two_byte_run(uint64_t w)
-{
-	uint64_t lead = w & 0x001E001E001E001EULL;
-
-	return (w & 0xC0E0C0E0C0E0C0E0ULL) == 0x80C080C080C080C0ULL &&
-	    ((lead + 0x7FFF7FFF7FFF7FFFULL) & 0x8000800080008000ULL) ==
-	    0x8000800080008000ULL;
-}
-
 /* How many plain bytes w starts with, given its mask m != 0. */
 static inline size_t
 plain_prefix(uint64_t m)
@@ -144,7 +127,7 @@ json_scan_string(const char *p, const char *end, int *escaped,
 			do {
 				while (uend - u >= 8) {
 					memcpy(&w, u, 8);
-					if (!two_byte_run(w))
+					if (!utf8_two_byte_run(w))
 						break;
 					u += 8;
 				}
@@ -419,7 +402,7 @@ json_escape(struct buf *out, const char *s, size_t n, size_t *bad)
 			do {
 				if (end - p >= 8) {
 					memcpy(&w, p, 8);
-					if (two_byte_run(w)) {
+					if (utf8_two_byte_run(w)) {
 						memcpy(d, &w, 8);
 						d += 8;
 						p += 8;

@@ -61,6 +61,23 @@ utf8_decode(const unsigned char *p, size_t n)
 	}
 }
 
+/*
+ * Whether the 8 bytes of w (loaded little-endian by memcpy) are four
+ * valid two-byte sequences (U+0080 to U+07FF: Cyrillic, Greek, Arabic,
+ * Hebrew...): leads C2-DF at the even bytes, continuations at the odd ones.  Leads C0 and C1 (overlong) have
+ * bits 1-4 clear; adding 0x7FFF to each 16-bit lane of those bits sets the
+ * lane's top bit exactly when they are not all clear.
+ */
+static inline int
+utf8_two_byte_run(uint64_t w)
+{
+	uint64_t lead = w & 0x001E001E001E001EULL;
+
+	return (w & 0xC0E0C0E0C0E0C0E0ULL) == 0x80C080C080C080C0ULL &&
+	    ((lead + 0x7FFF7FFF7FFF7FFFULL) & 0x8000800080008000ULL) ==
+	    0x8000800080008000ULL;
+}
+
 /* Encode cp (<= 0x10FFFF) at p; returns the length. */
 size_t	utf8_encode(unsigned char *p, uint32_t cp);
 

@@ -66,13 +66,17 @@ main(void)
 	char str[512];
 	uint32_t cp, marks[] = { 0x0301, 0x0308, 0x0323, 0x0345, 0x1161,
 	    0x11A8, 0x3099, 0x093C };
-	size_t n, i, j, bad = 0, badctx = 0, badrand = 0;
+	/* Mapped to nothing by NFKC_Casefold; what may follow them. */
+	uint32_t vanish[] = { 0xFE0F, 0x200D, 0x00AD, 0x200B, 0x034F, 0xFEFF,
+	    0xE0041, 0x1D173 }, after[] = { ' ', 0x0301, 0x1F469, 0xFE0F,
+	    0x1161, 0x0410 };
+	size_t n, i, j, bad = 0, badctx = 0, badrand = 0, badblock = 0;
 	struct fpset set;
 	struct fp fp, *v;
 	struct fp_origin org = { 7, 3 }, got;
 	struct dedupe d;
 	struct dedupe_opts o;
-	uint64_t seed;
+	uint64_t seed, paras;
 	size_t nrand = 200000, nfp = 1000000;
 	unsigned stride = 1;
 	int ok;
@@ -101,11 +105,21 @@ main(void)
 		s[n++] = 'x';
 		if (!same_key((char *)s, n) && badctx++ < 5)
 			printf("# in context U+%04X\n", (unsigned)cp);
+		/* Before and after code points that fold to nothing. */
+		n = utf8_encode(s, cp);
+		n += utf8_encode(s + n, vanish[cp % 8]);
+		n += utf8_encode(s + n, after[(cp / 8) % 6]);
+		s[n++] = 'e';
+		n += utf8_encode(s + n, vanish[(cp / 48) % 8]);
+		n += utf8_encode(s + n, cp);
+		if (!same_key((char *)s, n) && badctx++ < 5)
+			printf("# by vanishing U+%04X\n", (unsigned)cp);
 	}
 	CHECK(bad == 0, "fast key == slow key for every code point alone "
 	    "(every %u)", stride);
 	CHECK(badctx == 0, "fast key == slow key for every code point between "
-	    "a base and combining marks");
+	    "a base and combining marks, and beside code points that fold to "
+	    "nothing");
 
 	/* Random strings of interesting code points and invalid bytes. */
 	for (i = 0; i < nrand; i++) {
@@ -132,6 +146,72 @@ main(void)
 	}
 	CHECK(badrand == 0, "fast key == slow key on %zu random strings",
 	    nrand);
+
+	/*
+	 * The block paths: every ASCII byte at every place of a 16-byte
+	 * block; every two-byte code point at every place of a 4-sequence
+	 * block, before a combining mark and before a space.
+	 */
+	for (i = 0; i < 0x80; i++)
+		for (j = 0; j < 16; j++) {
+			memcpy(str, "Ab9 z.Q0-xY\tMm7Kk@[`{/:", 24);
+			str[j] = (char)i;
+			if (!same_key(str, 24) && badblock++ < 5)
+				printf("# ASCII block %02zx at %zu\n", i, j);
+		}
+	for (cp = 0x80; cp < 0x800; cp++)
+		for (j = 0; j < 4; j++) {
+			n = 0;
+			for (i = 0; i < 5; i++)
+				n += utf8_encode((unsigned char *)str + n,
+				    i == j ? cp : 0x0410 + (cp + i) % 0x60);
+			n += utf8_encode((unsigned char *)str + n,
+			    j % 2 ? 0x0301 : ' ');
+			n += utf8_encode((unsigned char *)str + n, cp);
+			if (!same_key(str, n) && badblock++ < 5)
+				printf("# two-byte block U+%04X at %zu\n",
+				    (unsigned)cp, j);
+		}
+	CHECK(badblock == 0, "fast key == slow key in ASCII and two-byte "
+	    "blocks");
+
+	/* Random strings of runs: ASCII, two-byte with spaces, marks. */
+	for (i = 0, badrand = 0; i < nrand / 4; i++) {
+		n = 0;
+		while (n < sizeof str - 64 && next_rand() % 8 != 0) {
+			uint64_t r = next_rand(), k = 1 + r % 40;
+
+			for (; k > 0 && n < sizeof str - 8; k--) {
+				r = next_rand();
+				switch (r % 4 == 0 ? 3 : (r >> 2) % 3) {
+				case 0:
+					str[n++] = (char)(1 + (r >> 8) % 0x7F);
+					break;
+				case 1:
+					str[n++] = "aZ 9,"[(r >> 8) % 5];
+					break;
+				case 2:
+					n += utf8_encode((unsigned char *)str +
+					    n, (r >> 8) % 3 == 0 ? ' ' :
+					    (r >> 8) % 5 == 0 ? 0x80 + (r >> 16)
+					    % 0x780 : 0x0400 + (r >> 16) % 0x60);
+					break;
+				default:
+					n += utf8_encode((unsigned char *)str +
+					    n, spicy[(r >> 8) % (sizeof spicy /
+					    sizeof spicy[0])]);
+				}
+			}
+		}
+		if (!same_key(str, n) && badrand++ < 5) {
+			printf("# runs:");
+			for (j = 0; j < n; j++)
+				printf(" %02x", (unsigned char)str[j]);
+			printf("\n");
+		}
+	}
+	CHECK(badrand == 0, "fast key == slow key on %zu random strings of "
+	    "runs", nrand / 4);
 
 	CHECK(strcmp(key_of("Read in full"), "readinfull") == 0,
 	    "folded: case and spaces go");
@@ -219,6 +299,14 @@ main(void)
 		CHECK(dedupe_text(&d, t, strlen(t), 0, 2) == 2,
 		    "record: the next record starts afresh");
 	}
+	CHECK(dedupe_text(&d, "ab\\ncd\\nAB", 10, 1, 3) == 1 &&
+	    d.npara == 3 && d.para[1].off == 4 && d.para[1].len == 2 &&
+	    d.para[2].fate == PARA_REPEAT, "json_nl: split at \\n");
+	paras = d.paras;
+	CHECK(dedupe_text(&d, "ab\\ncd\\tAB", 10, 1, 4) ==
+	    DEDUPE_OTHER_ESCAPES && dedupe_text(&d, "ab\\", 3, 1, 5) ==
+	    DEDUPE_OTHER_ESCAPES && d.paras == paras && d.npara == 0,
+	    "json_nl: another escape, or a lone backslash, changes nothing");
 	dedupe_release(&d);
 	o.key = DEDUPE_EXACT;
 	o.min_chars = 5;
