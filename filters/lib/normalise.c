@@ -111,27 +111,6 @@ skip_ascii_lower(const unsigned char *p, const unsigned char *end)
 	return p;
 }
 
-/*
- * Whether w holds four two-byte characters: leads 0xC2..0xDF (110xxxxx,
- * not 0xC0 or 0xC1), each followed by a continuation byte (10xxxxxx).
- */
-static inline int
-two_byte_quad(uint64_t w)
-{
-	uint64_t lead = w & 0x001E001E001E001EULL;
-
-	return (w & 0xC0E0C0E0C0E0C0E0ULL) == 0x80C080C080C080C0ULL &&
-	    ((lead + 0x007F007F007F007FULL) & 0x0080008000800080ULL) ==
-	    0x0080008000800080ULL;
-}
-
-/* The code point of the two-byte character in the low bytes of w. */
-static inline unsigned
-two_byte_cp(uint64_t w)
-{
-	return (unsigned)(w & 0x1F) << 6 | (unsigned)(w >> 8 & 0x3F);
-}
-
 static const char replacement[] = "\xEF\xBF\xBD";
 
 const struct normalise_opts normalise_defaults = {
@@ -249,12 +228,36 @@ flags_of(struct normalise *t, uint32_t c)
 	return p[c & 0xFF];
 }
 
+/*
+ * Skip whole words of two-byte characters without a flag in mask.  Each
+ * 16 bits of w are two bytes as they lie in memory, whatever the byte
+ * order, so t->pair tells at once whether they are one such character.
+ */
+static inline const unsigned char *
+skip_two_byte(const struct normalise *t, const unsigned char *p,
+    const unsigned char *end, uint8_t mask)
+{
+	uint64_t w;
+
+	while (end - p >= 8) {
+		memcpy(&w, p, 8);
+		if ((t->pair[(uint16_t)w] | t->pair[(uint16_t)(w >> 16)] |
+		    t->pair[(uint16_t)(w >> 32)] | t->pair[(uint16_t)(w >> 48)]) &
+		    mask)
+			break;
+		p += 8;
+	}
+	return p;
+}
+
 void
 normalise_init(struct normalise *t, const struct normalise_opts *o)
 {
 	UErrorCode err = U_ZERO_ERROR;
 	uint8_t *p0;
 	uint32_t pg;
+	uint16_t pair;
+	unsigned char utf8[2];
 	int i, upper_only;
 
 	memset(t, 0, sizeof *t);
@@ -282,6 +285,14 @@ normalise_init(struct normalise *t, const struct normalise_opts *o)
 	for (pg = 0; pg < LOW_PAGES; pg++)
 		fill_page(t, pg);
 	p0 = t->low;
+	t->pair = xmalloc(1 << 16);
+	memset(t->pair, 0xFF, 1 << 16);
+	for (i = 0x80; i < 0x800; i++) {
+		utf8[0] = (unsigned char)(0xC0 | i >> 6);
+		utf8[1] = (unsigned char)(0x80 | (i & 0x3F));
+		memcpy(&pair, utf8, 2);
+		t->pair[pair] = t->low[i];
+	}
 	t->swar = o->spaces;
 	t->ascii_inert = 1;
 	upper_only = 1;
@@ -315,6 +326,7 @@ normalise_release(struct normalise *t)
 
 	for (i = LOW_PAGES; i < sizeof t->page / sizeof t->page[0]; i++)
 		free(t->page[i]);
+	free(t->pair);
 	if (t->casemap != NULL)
 		ucasemap_close(t->casemap);
 	if (t->brk != NULL)
@@ -384,7 +396,7 @@ clean_len(struct normalise *t, const char *s, size_t n)
 	const unsigned char *p = (const unsigned char *)s, *end = p + n;
 	uint64_t w, ws;
 	uint8_t f, mask = t->mask;
-	unsigned lead, cont;
+	uint16_t pair;
 	size_t k;
 	int prev = 1;	/* the last byte was a space or LF */
 
@@ -423,23 +435,12 @@ clean_len(struct normalise *t, const char *s, size_t n)
 		 */
 		prev = 0;
 		for (;;) {
-			while (end - p >= 8) {
-				memcpy(&w, p, 8);
-				if (!two_byte_quad(w) ||
-				    ((t->low[two_byte_cp(w)] |
-				    t->low[two_byte_cp(w >> 16)] |
-				    t->low[two_byte_cp(w >> 32)] |
-				    t->low[two_byte_cp(w >> 48)]) & mask))
+			p = skip_two_byte(t, p, end, mask);
+			while (end - p >= 2) {
+				memcpy(&pair, p, 2);
+				if (t->pair[pair] & mask)
 					break;
-				p += 8;
-			}
-			for (; end - p >= 2; p += 2) {
-				lead = p[0] - 0xC0u;
-				cont = p[1] ^ 0x80u;
-				if (lead - 2 > 0xDF - 0xC2 || cont > 0x3F)
-					break;
-				if (t->low[lead << 6 | cont] & mask)
-					goto out;
+				p += 2;
 			}
 			if (p == end)
 				break;
@@ -505,7 +506,7 @@ step_chars(struct normalise *t, const char *s, size_t n, size_t from,
 			k = 2;
 			if ((f = t->low[(*p & 0x1F) << 6 | (p[1] & 0x3F)] &
 			    CHAR_FLAGS) == 0) {
-				p += 2;
+				p = skip_two_byte(t, p + 2, end, CHAR_FLAGS);
 				continue;
 			}
 		} else if ((k = utf8_valid_len(p, end)) == 0) {
@@ -741,6 +742,8 @@ step_norm(struct normalise *t, const char *s, size_t n, size_t from,
 				p = skip_ascii(p, end);
 			else if (k == 1 && t->ascii_upper)
 				p = skip_ascii_lower(p, end);
+			else if (k == 2)
+				p = skip_two_byte(t, p, end, F_NORM);
 			continue;
 		}
 		/*

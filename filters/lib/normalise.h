@@ -63,6 +63,9 @@ struct normalise {
 	void			*casemap;	/* UCaseMap * */
 	void			*brk;		/* UBreakIterator * */
 	uint8_t			 low[0x800];	/* flags of U+0000..U+07FF */
+	uint8_t			*pair;		/* the same by the two bytes of
+						 * U+0080..U+07FF as a uint16_t;
+						 * 0xFF when not one character */
 	uint8_t			 mask;		/* flags that make text unclean */
 	int			 swar;		/* printable ASCII is clean */
 	int			 ascii_inert;	/* no ASCII is F_NORM */
