@@ -25,6 +25,8 @@
 #define F_NL		0x80	/* LF (positional rules) */
 
 #define CHAR_FLAGS	(F_LINE | F_INVIS | F_SPACE)
+/* The pages of t->low: U+0000..U+07FF, every one- and two-byte character. */
+#define LOW_PAGES	(sizeof ((struct normalise *)0)->low / 256)
 /* ICU takes int32_t lengths: text is handed to it in pieces this big. */
 #define ICU_CHUNK	(1 << 26)
 
@@ -54,6 +56,13 @@ static inline uint64_t
 bytes_lt(uint64_t w, unsigned char b)
 {
 	return ~(w + ONES * (unsigned char)(0x80 - b)) & HIGHS;
+}
+
+/* The high bit of each byte of w that equals b, w and b ASCII. */
+static inline uint64_t
+ascii_eq(uint64_t w, unsigned char b)
+{
+	return ~((w ^ (ONES * b)) + ONES * 0x7F) & HIGHS;
 }
 
 /* Skip whole words of printable ASCII, spaces and LFs. */
@@ -200,7 +209,7 @@ classify(const struct normalise *t, UChar32 c)
 static uint8_t *
 fill_page(struct normalise *t, uint32_t pg)
 {
-	uint8_t *p = xmalloc(256);
+	uint8_t *p = pg < LOW_PAGES ? t->low + (pg << 8) : xmalloc(256);
 	uint32_t i;
 
 	for (i = 0; i < 256; i++)
@@ -219,11 +228,36 @@ flags_of(struct normalise *t, uint32_t c)
 	return p[c & 0xFF];
 }
 
+/*
+ * Skip whole words of two-byte characters without a flag in mask.  Each
+ * 16 bits of w are two bytes as they lie in memory, whatever the byte
+ * order, so t->pair tells at once whether they are one such character.
+ */
+static inline const unsigned char *
+skip_two_byte(const struct normalise *t, const unsigned char *p,
+    const unsigned char *end, uint8_t mask)
+{
+	uint64_t w;
+
+	while (end - p >= 8) {
+		memcpy(&w, p, 8);
+		if ((t->pair[(uint16_t)w] | t->pair[(uint16_t)(w >> 16)] |
+		    t->pair[(uint16_t)(w >> 32)] | t->pair[(uint16_t)(w >> 48)]) &
+		    mask)
+			break;
+		p += 8;
+	}
+	return p;
+}
+
 void
 normalise_init(struct normalise *t, const struct normalise_opts *o)
 {
 	UErrorCode err = U_ZERO_ERROR;
 	uint8_t *p0;
+	uint32_t pg;
+	uint16_t pair;
+	unsigned char utf8[2];
 	int i, upper_only;
 
 	memset(t, 0, sizeof *t);
@@ -248,7 +282,17 @@ normalise_init(struct normalise *t, const struct normalise_opts *o)
 		icu_check(err, "break iterator");
 	}
 	t->mask = CHAR_FLAGS | F_NORM | F_EMOJI | F_FOLD;
-	p0 = fill_page(t, 0);
+	for (pg = 0; pg < LOW_PAGES; pg++)
+		fill_page(t, pg);
+	p0 = t->low;
+	t->pair = xmalloc(1 << 16);
+	memset(t->pair, 0xFF, 1 << 16);
+	for (i = 0x80; i < 0x800; i++) {
+		utf8[0] = (unsigned char)(0xC0 | i >> 6);
+		utf8[1] = (unsigned char)(0x80 | (i & 0x3F));
+		memcpy(&pair, utf8, 2);
+		t->pair[pair] = t->low[i];
+	}
 	t->swar = o->spaces;
 	t->ascii_inert = 1;
 	upper_only = 1;
@@ -262,7 +306,6 @@ normalise_init(struct normalise *t, const struct normalise_opts *o)
 			t->ascii_map[i] = (char)m[0];
 	}
 	for (i = 0; i < 128; i++) {
-		t->ascii[i] = p0[i];
 		if (i > ' ' && i < 0x7F && p0[i] != 0)
 			t->swar = 0;
 		if (p0[i] & F_NORM)
@@ -281,8 +324,9 @@ normalise_release(struct normalise *t)
 {
 	size_t i;
 
-	for (i = 0; i < sizeof t->page / sizeof t->page[0]; i++)
+	for (i = LOW_PAGES; i < sizeof t->page / sizeof t->page[0]; i++)
 		free(t->page[i]);
+	free(t->pair);
 	if (t->casemap != NULL)
 		ucasemap_close(t->casemap);
 	if (t->brk != NULL)
@@ -305,11 +349,11 @@ flags_at(struct normalise *t, const unsigned char *p,
 {
 	if (*p < 0x80) {
 		*k = 1;
-		return t->ascii[*p];
+		return t->low[*p];
 	}
 	if (*p < 0xE0) {
 		*k = 2;
-		return flags_of(t, (uint32_t)(*p & 0x1F) << 6 | (p[1] & 0x3F));
+		return t->low[(*p & 0x1F) << 6 | (p[1] & 0x3F)];
 	}
 	*k = utf8_valid_len(p, end);
 	return flags_of(t, utf8_decode(p, *k));
@@ -340,61 +384,88 @@ invalid_len(const unsigned char *p, const unsigned char *end)
 	return i;
 }
 
-int
-normalise_is_clean(struct normalise *t, const char *s, size_t n)
+/*
+ * The offset of the first byte that steps 1 to 7 would change or that
+ * decides they change something (n when the text is clean).  Everything
+ * before it is valid UTF-8 without a flagged character, runs of spaces or
+ * a leading space.
+ */
+static size_t
+clean_len(struct normalise *t, const char *s, size_t n)
 {
 	const unsigned char *p = (const unsigned char *)s, *end = p + n;
 	uint64_t w, ws;
 	uint8_t f, mask = t->mask;
+	uint16_t pair;
 	size_t k;
-	int i, prev = 1;	/* the last byte was a space or LF */
+	int prev = 1;	/* the last byte was a space or LF */
 
 	while (p < end) {
-		/*
-		 * Eight ASCII bytes at a time: printable ones are clean
-		 * unless folded; spaces and LFs are checked for runs.
-		 */
-		while (t->swar && end - p >= 8) {
-			memcpy(&w, p, 8);
-			if ((w & HIGHS) || (bytes_lt(w, 0x21) &
-			    ~(ws = bytes_eq(w, ' ') | bytes_eq(w, '\n'))) ||
-			    bytes_eq(w, 0x7F))
-				break;
-			if (ws & ((ws << 8) | (uint64_t)prev << 7))
-				return 0;
-			prev = (int)(ws >> 63);
-			p += 8;
-		}
-		for (i = 0; i < 8 && p < end && *p < 0x80; i++) {
-			f = t->ascii[*p++];
-			if (f == 0) {
-				prev = 0;
+		if (*p < 0x80) {
+			if ((f = t->low[*p]) != 0) {
+				if ((f & mask) || prev)
+					goto out;
+				prev = 1;
+				p++;
 				continue;
 			}
-			if ((f & mask) || prev)
-				return 0;
-			prev = 1;
-		}
-		if (p == end || *p < 0x80)
+			prev = 0;
+			p++;
+			/*
+			 * Then eight bytes at a time while they are printable
+			 * ASCII (no byte of w + ONES reaches 0x80), spaces
+			 * and LFs, none after another.  The tests need ASCII
+			 * but are cheaper in one go, and any other byte fails.
+			 */
+			while (t->swar && end - p >= 8) {
+				memcpy(&w, p, 8);
+				ws = ascii_eq(w, ' ') | ascii_eq(w, '\n');
+				if (((w | (w + ONES)) & HIGHS) |
+				    (bytes_lt(w, 0x21) & ~ws) |
+				    (ws & ((ws << 8) | (uint64_t)prev << 7)))
+					break;
+				prev = (int)(ws >> 63);
+				p += 8;
+			}
 			continue;
-		/* A run of other characters; two-byte ones decoded inline. */
-		do {
-			if (*p < 0xE0 && *p >= 0xC2 && end - p >= 2 &&
-			    (p[1] & 0xC0) == 0x80) {
-				k = 2;
-				f = flags_of(t, (uint32_t)(*p & 0x1F) << 6 |
-				    (p[1] & 0x3F));
-			} else if ((k = utf8_valid_len(p, end)) == 0)
-				return 0;
-			else
-				f = flags_of(t, utf8_decode(p, k));
-			if (f & mask)
-				return 0;
-			p += k;
-		} while (p < end && *p >= 0x80);
+		}
+		/*
+		 * A run of other characters, and of the single spaces between
+		 * its words (Cyrillic, say); two-byte ones decoded inline.
+		 */
 		prev = 0;
+		for (;;) {
+			p = skip_two_byte(t, p, end, mask);
+			while (end - p >= 2) {
+				memcpy(&pair, p, 2);
+				if (t->pair[pair] & mask)
+					break;
+				p += 2;
+			}
+			if (p == end)
+				break;
+			if (*p < 0x80) {
+				if (*p != ' ' || end - p < 2 || p[1] < 0x80)
+					break;
+				p++;
+				continue;
+			}
+			if ((k = utf8_valid_len(p, end)) == 0 ||
+			    (flags_of(t, utf8_decode(p, k)) & mask))
+				goto out;
+			p += k;
+		}
 	}
-	return !(prev && n > 0 && t->o.spaces);
+	if (prev && n > 0 && t->o.spaces)
+		p--;	/* a space or LF at the end */
+out:
+	return (size_t)(p - (const unsigned char *)s);
+}
+
+int
+normalise_is_clean(struct normalise *t, const char *s, size_t n)
+{
+	return clean_len(t, s, n) == n;
 }
 
 /* Output goes to a buffer that holds neither input. */
@@ -410,21 +481,22 @@ other_buf(struct normalise *t, const char *x, const char *y)
 
 /*
  * Steps 1 to 3.  Each step returns 0 when nothing changed (out untouched)
- * or 1 with the result in out.
+ * or 1 with the result in out.  Steps 1 to 3, 6 and 7 start looking at
+ * s[from]: normalise_text knows that they change nothing before.
  */
 static int
-step_chars(struct normalise *t, const char *s, size_t n, struct buf *out,
-    size_t *bad)
+step_chars(struct normalise *t, const char *s, size_t n, size_t from,
+    struct buf *out, size_t *bad)
 {
-	const unsigned char *p = (const unsigned char *)s, *end = p + n,
-	    *run = p;
+	const unsigned char *run = (const unsigned char *)s, *p = run + from,
+	    *end = run + n;
 	uint8_t f;
 	size_t k;
 	int changed = 0;
 
 	while (p < end) {
 		if (*p < 0x80) {
-			if ((f = t->ascii[*p] & CHAR_FLAGS) == 0) {
+			if ((f = t->low[*p] & CHAR_FLAGS) == 0) {
 				p = skip_plain(p + 1, end);
 				continue;
 			}
@@ -432,9 +504,9 @@ step_chars(struct normalise *t, const char *s, size_t n, struct buf *out,
 		} else if (*p >= 0xC2 && *p < 0xE0 && end - p >= 2 &&
 		    (p[1] & 0xC0) == 0x80) {
 			k = 2;
-			if ((f = flags_of(t, (uint32_t)(*p & 0x1F) << 6 |
-			    (p[1] & 0x3F)) & CHAR_FLAGS) == 0) {
-				p += 2;
+			if ((f = t->low[(*p & 0x1F) << 6 | (p[1] & 0x3F)] &
+			    CHAR_FLAGS) == 0) {
+				p = skip_two_byte(t, p + 2, end, CHAR_FLAGS);
 				continue;
 			}
 		} else if ((k = utf8_valid_len(p, end)) == 0) {
@@ -653,10 +725,11 @@ norm_segment(struct normalise *t, const char *s, size_t n, struct buf *out)
 
 
 static int
-step_norm(struct normalise *t, const char *s, size_t n, struct buf *out)
+step_norm(struct normalise *t, const char *s, size_t n, size_t from,
+    struct buf *out)
 {
-	const unsigned char *base = (const unsigned char *)s, *p = base,
-	    *end = p + n, *floor = p, *run = p, *start, *q;
+	const unsigned char *base = (const unsigned char *)s, *p = base + from,
+	    *end = base + n, *floor = base, *run = base, *start, *q;
 	size_t k, before;
 	int changed = 0, begun = 0;
 
@@ -669,6 +742,8 @@ step_norm(struct normalise *t, const char *s, size_t n, struct buf *out)
 				p = skip_ascii(p, end);
 			else if (k == 1 && t->ascii_upper)
 				p = skip_ascii_lower(p, end);
+			else if (k == 2)
+				p = skip_two_byte(t, p, end, F_NORM);
 			continue;
 		}
 		/*
@@ -730,11 +805,11 @@ step_norm(struct normalise *t, const char *s, size_t n, struct buf *out)
 #define IS_WS(c)	((c) == ' ' || (c) == '\n')
 
 static int
-step_spaces(const char *s, size_t n, struct buf *out)
+step_spaces(const char *s, size_t n, size_t from, struct buf *out)
 {
-	const char *p = s, *end = s + n, *run = s, *a, *b;
+	const char *p = s + from, *end = s + n, *run = s, *a, *b;
 	uint64_t w, m;
-	int prev = 1, changed = 0;
+	int prev = from == 0 || IS_WS(p[-1]), changed = 0;
 
 	for (;;) {
 		while (end - p >= 8) {
@@ -799,16 +874,23 @@ normalise_text(struct normalise *t, const char *s, size_t n,
     const char **outp, size_t *outn, size_t *bad)
 {
 	const char *cur = s, *prev;
-	size_t curn = n, prevn;
+	size_t curn = n, prevn, from;
 	struct buf *o;
 	int changed = 0, r, i;
 
 	*outp = s;
 	*outn = n;
-	if (normalise_is_clean(t, s, n))
+	if ((from = clean_len(t, s, n)) == n)
 		return 0;
+	/*
+	 * The steps but step 4 change nothing before the first unclean
+	 * character (the one before it, which it may compose with, step 6
+	 * finds by itself); removing an emoji cluster may reach back.
+	 */
+	if (t->o.strip_emoji)
+		from = 0;
 	o = other_buf(t, cur, NULL);
-	if ((r = step_chars(t, cur, curn, o, bad)) < 0)
+	if ((r = step_chars(t, cur, curn, from, o, bad)) < 0)
 		return -1;
 	STEP(r, o);
 	if (t->o.strip_emoji) {
@@ -827,13 +909,13 @@ normalise_text(struct normalise *t, const char *s, size_t n,
 			o = other_buf(t, cur, NULL);
 			STEP(step_fold(t, cur, curn, o), o);
 			o = other_buf(t, cur, prev);
-			STEP(step_norm(t, cur, curn, o), o);
+			STEP(step_norm(t, cur, curn, from, o), o);
 			if (curn == prevn && memcmp(cur, prev, curn) == 0)
 				break;
 		}
 	} else {
 		o = other_buf(t, cur, NULL);
-		STEP(step_norm(t, cur, curn, o), o);
+		STEP(step_norm(t, cur, curn, from, o), o);
 	}
 	if (t->o.strip_emoji) {
 		/*
@@ -849,7 +931,7 @@ normalise_text(struct normalise *t, const char *s, size_t n,
 	}
 	if (t->o.spaces) {
 		o = other_buf(t, cur, NULL);
-		STEP(step_spaces(cur, curn, o), o);
+		STEP(step_spaces(cur, curn, from, o), o);
 	}
 	if (!changed || (curn == n && memcmp(cur, s, n) == 0))
 		return 0;

@@ -23,9 +23,11 @@
  * is idempotent.
  *
  * The fast path: one scan tells whether the text is already clean, using a
- * per-code-point table built lazily from ICU, 256 code points at a time;
- * clean text is never copied or converted.  Text that is not clean goes
- * through the steps; normalisation converts to UTF-16 only the segments
+ * per-code-point table built from ICU, 256 code points at a time (up to
+ * U+07FF at once, the rest lazily), eight bytes at a time through ASCII
+ * and through two-byte letters; clean text is never copied or converted.
+ * Text that is not clean goes through the steps, from the first character
+ * the scan found unclean; normalisation converts to UTF-16 only the segments
  * around characters that are not "normalisation-inert starters" (quick
  * check Yes and canonical combining class 0 for the form).
  */
@@ -60,7 +62,10 @@ struct normalise {
 	const void		*norm;		/* UNormalizer2 *, or NULL */
 	void			*casemap;	/* UCaseMap * */
 	void			*brk;		/* UBreakIterator * */
-	uint8_t			 ascii[128];	/* flags of ASCII bytes */
+	uint8_t			 low[0x800];	/* flags of U+0000..U+07FF */
+	uint8_t			*pair;		/* the same by the two bytes of
+						 * U+0080..U+07FF as a uint16_t;
+						 * 0xFF when not one character */
 	uint8_t			 mask;		/* flags that make text unclean */
 	int			 swar;		/* printable ASCII is clean */
 	int			 ascii_inert;	/* no ASCII is F_NORM */

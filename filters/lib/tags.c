@@ -123,22 +123,25 @@ cp_at(const char *s, size_t n, size_t i, size_t *next)
 	return utf8_decode(p, len);
 }
 
-/* Where the code point that ends at s[i] (i > 0) starts. */
-static size_t
-cp_start_before(const char *s, size_t i)
+/* The code point that ends at s[i] (i > 0); *start gets where it starts. */
+static uint32_t
+cp_ending(const char *s, size_t n, size_t i, size_t *start)
 {
+	size_t next;
+
 	do
 		i--;
 	while (i > 0 && ((unsigned char)s[i] & 0xC0) == 0x80);
-	return i;
+	*start = i;
+	return cp_at(s, n, i, &next);
 }
 
 static uint32_t
 cp_before(const char *s, size_t n, size_t i)
 {
-	size_t next;
+	size_t start;
 
-	return cp_at(s, n, cp_start_before(s, i), &next);
+	return cp_ending(s, n, i, &start);
 }
 
 static void
@@ -381,12 +384,8 @@ walk_back(const char *s, size_t n, size_t lo, size_t i, int (*ok)(uint32_t))
 {
 	size_t p;
 
-	while (i > lo) {
-		p = cp_start_before(s, i);
-		if (!ok(cp_before(s, n, i)))
-			break;
+	while (i > lo && ok(cp_ending(s, n, i, &p)))
 		i = p;
-	}
 	return i;
 }
 

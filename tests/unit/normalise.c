@@ -2,6 +2,12 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <unicode/uchar.h>
+#include <unicode/unorm2.h>
+#include <unicode/ustring.h>
+#include <unicode/utf8.h>
+#include <unicode/utf16.h>
+
 #include "normalise.h"
 #include "utf8.h"
 #include "unit.h"
@@ -90,6 +96,60 @@ spaces_reference(const char *s, size_t n, struct buf *out)
 			any = 1;
 		i = j + 1;
 	}
+}
+
+/*
+ * Steps 2, 3, 6 and 7 the obvious way, for valid UTF-8 and the default
+ * options but the form: map or drop each code point, normalise the whole
+ * text with ICU, then spaces_reference.
+ */
+static void
+clean_reference(enum normalise_form form, const char *s, size_t n,
+    struct buf *out)
+{
+	const UNormalizer2 *norm = NULL;
+	UErrorCode err = U_ZERO_ERROR;
+	UChar u[1024], v[4096];
+	int32_t i = 0, un = 0, vn;
+	struct buf mapped = BUF_INIT;
+	char u8[4 * 4096];
+	UChar32 c;
+	int8_t gc;
+
+	while (i < (int32_t)n) {
+		U8_NEXT(s, i, (int32_t)n, c);
+		gc = (int8_t)u_charType(c);
+		if (c == '\r' && i < (int32_t)n && s[i] == '\n')
+			continue;
+		if (c == '\r' || c == 0x85 || c == 0x2028 || c == 0x2029)
+			c = '\n';
+		else if ((gc == U_CONTROL_CHAR && !(c >= '\t' && c <= '\r')) ||
+		    (gc == U_FORMAT_CHAR &&
+		    u_hasBinaryProperty(c, UCHAR_DEFAULT_IGNORABLE_CODE_POINT) &&
+		    c != 0x200C && c != 0x200D))
+			continue;
+		else if (gc == U_SPACE_SEPARATOR || c == '\t' || c == '\v' ||
+		    c == '\f')
+			c = ' ';
+		U16_APPEND_UNSAFE(u, un, c);
+	}
+	switch (form) {
+	case NORM_NFC: norm = unorm2_getNFCInstance(&err); break;
+	case NORM_NFD: norm = unorm2_getNFDInstance(&err); break;
+	case NORM_NFKC: norm = unorm2_getNFKCInstance(&err); break;
+	case NORM_NFKD: norm = unorm2_getNFKDInstance(&err); break;
+	default: break;
+	}
+	if (norm != NULL)
+		vn = unorm2_normalize(norm, u, un, v, 4096, &err);
+	else {
+		memcpy(v, u, (size_t)un * sizeof *u);
+		vn = un;
+	}
+	u_strToUTF8(u8, sizeof u8, &un, v, vn, &err);
+	buf_add(&mapped, u8, (size_t)un);
+	spaces_reference(mapped.data, mapped.len, out);
+	buf_release(&mapped);
 }
 
 int
@@ -250,6 +310,64 @@ main(void)
 		}
 		CHECK(allok, "space clean-up matches the reference on "
 		    "random text");
+		buf_release(&ref);
+	}
+
+	/*
+	 * The fast paths against the reference, on random text made of
+	 * pieces that take each path: ASCII words longer and shorter than a
+	 * word of eight bytes, runs of spaces, two-byte letters that are and
+	 * are not inert, a combining mark after clean text, invisible and
+	 * space characters, line ends, and wider characters.
+	 */
+	{
+		static const char *const pieces[] = {
+			"a", "word", "abcdefghij", " ", "  ", "\n", "\r\n",
+			"\r", "\t", "\x01", "\x7f", "\xd0\xb4", "\xd0\x99",
+			"\xd0\x98\xcc\x86", "\xcc\x81", "\xc3\xa9", "\xc2\xa0",
+			"\xc2\xad", "\xc2\x85", "\xe2\x80\x8b", "\xe2\x80\xa8",
+			"\xe4\xb8\xad", "\xef\xac\x81", "\xd9\x84\xd8\xa7",
+			"\xc7\x85", "\xd0\xbc\xd0\xb8\xd1\x80 \xd0\xb4",
+		};
+		enum normalise_form rf[] = { NORM_NONE, NORM_NFC, NORM_NFD,
+		    NORM_NFKC, NORM_NFKD };
+		struct buf text = BUF_INIT, ref = BUF_INIT;
+		struct normalise t;
+		const char *out, *piece;
+		size_t outn;
+		unsigned seed = 7;
+		int allok = 1;
+
+		for (f = 0; f < sizeof rf / sizeof rf[0]; f++) {
+			o = d;
+			o.form = rf[f];
+			normalise_init(&t, &o);
+			for (i = 0; i < 20000 && allok; i++) {
+				buf_reset(&text);
+				seed = seed * 1103515245 + 12345;
+				n = (seed >> 16) % 24;
+				for (j = 0; j < n; j++) {
+					seed = seed * 1103515245 + 12345;
+					piece = pieces[(seed >> 16) %
+					    (sizeof pieces / sizeof pieces[0])];
+					buf_add(&text, piece, strlen(piece));
+				}
+				normalise_text(&t, text.data, text.len, &out,
+				    &outn, &bad);
+				clean_reference(rf[f], text.data, text.len,
+				    &ref);
+				if (outn != ref.len || memcmp(out, ref.data,
+				    ref.len) != 0) {
+					allok = 0;
+					printf("# form %s: '%.*s'\n",
+					    normalise_form_name(rf[f]),
+					    (int)text.len, text.data);
+				}
+			}
+			normalise_release(&t);
+		}
+		CHECK(allok, "fast paths match the reference on random text");
+		buf_release(&text);
 		buf_release(&ref);
 	}
 
