@@ -1,32 +1,18 @@
 # tests/bench/lib.sh: sourced by tests/bench/run and the per-program
 # benchmark scripts tests/bench/*.sh.  Timings are wall clock, best of
-# BENCH_RUNS (default 3), printed in MB/s of input (1 MB = 10^6 bytes).
+# BENCH_RUNS (default 5), printed in MB/s of input (1 MB = 10^6 bytes).
 
-BENCH_RUNS=${BENCH_RUNS:-3}
+BENCH_RUNS=${BENCH_RUNS:-5}
 
 # best_seconds CMD: run the shell command line CMD BENCH_RUNS times, print
 # the fastest wall time in seconds; BEST_CPU is set to the least CPU time
 # (user + system, the command and all it started) of the runs: on a shared
 # or busy machine the wall time also counts time spent waiting for a core.
 best_seconds() {
-	best=
-	BEST_CPU=
-	i=0
-	while [ "$i" -lt "$BENCH_RUNS" ]; do
-		t0=$(date +%s%N)
-		sh -c "$1
-times >&9" 9>"$WORK/times" || { echo "bench: failed: $1" >&2; return 1; }
-		t1=$(date +%s%N)
-		t=$((t1 - t0))
-		if [ -z "$best" ] || [ "$t" -lt "$best" ]; then best=$t; fi
-		c=$(awk '{ for (i = 1; i <= NF; i++) { split($i, a, "m");
-		    s += a[1] * 60 + a[2] } } END { printf "%.0f\n", s * 1e9 }' \
-		    "$WORK/times")
-		if [ -z "$BEST_CPU" ] || [ "$c" -lt "$BEST_CPU" ]; then BEST_CPU=$c; fi
-		i=$((i + 1))
-	done
-	BEST_CPU=$(awk -v ns="$BEST_CPU" 'BEGIN { printf "%.4f\n", ns / 1e9 }')
-	awk -v ns="$best" 'BEGIN { printf "%.4f\n", ns / 1e9 }'
+	python3 "$TOP/tests/bench/besttime.py" "$BENCH_RUNS" "$1" \
+	    >"$WORK/times" || return 1
+	read -r _bwall BEST_CPU <"$WORK/times"
+	echo "$_bwall"
 }
 
 # mbps BYTES SECONDS
@@ -38,11 +24,11 @@ mbps() {
 # MB/s of its CPU time, set BENCH_MBPS and BENCH_CPU_MBPS
 bench() {
 	best_seconds "$3" >"$WORK/best" || return 1
-	s=$(cat "$WORK/best")
-	BENCH_MBPS=$(mbps "$2" "$s")
+	_bs=$(cat "$WORK/best")
+	BENCH_MBPS=$(mbps "$2" "$_bs")
 	BENCH_CPU_MBPS=$(mbps "$2" "$BEST_CPU")
 	printf '  %-48s %9s MB/s  (%ss; cpu %ss, %s MB/s)\n' "$1" \
-	    "$BENCH_MBPS" "$s" "$BEST_CPU" "$BENCH_CPU_MBPS"
+	    "$BENCH_MBPS" "$_bs" "$BEST_CPU" "$BENCH_CPU_MBPS"
 }
 
 # ratio A B: print A/B to two decimals
