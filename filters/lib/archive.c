@@ -37,35 +37,6 @@ const struct archive_opts archive_defaults = {
 	.dict_size = 112640
 };
 
-static void
-put32(unsigned char *p, uint32_t v)
-{
-	p[0] = (unsigned char)v;
-	p[1] = (unsigned char)(v >> 8);
-	p[2] = (unsigned char)(v >> 16);
-	p[3] = (unsigned char)(v >> 24);
-}
-
-static void
-put64(unsigned char *p, uint64_t v)
-{
-	put32(p, (uint32_t)v);
-	put32(p + 4, (uint32_t)(v >> 32));
-}
-
-static uint32_t
-get32(const unsigned char *p)
-{
-	return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 |
-	    (uint32_t)p[3] << 24;
-}
-
-static uint64_t
-get64(const unsigned char *p)
-{
-	return (uint64_t)get32(p) | (uint64_t)get32(p + 4) << 32;
-}
-
 /* The seek table checksum of a frame holding no data. */
 static uint32_t
 empty_checksum(void)
@@ -83,7 +54,7 @@ struct job {
 	size_t		 nrec, captag;
 	uint32_t	 chash;		/* of the compressed bytes */
 	enum job_state	 state;
-	int		 refused;	/* check refused a record: not compressed */
+	int		 refused;	/* holds a bad record; not compressed */
 	const char	*err;
 };
 
@@ -96,14 +67,14 @@ struct archive_writer {
 	pthread_cond_t	 work, done;
 	pthread_t	*tid;
 	int		 nthreads, quit;
-	int		 check_late;	/* check records in the workers */
+	int		 check_late;	/* records checked in the workers */
 	struct job	*jobs;
 	size_t		 njobs;
 	size_t		*queue, qhead, qlen;
 	size_t		 fill, oldest, inflight;
 
 	ZSTD_CDict	*cdict;
-	ZSTD_CCtx	*cc;		/* the calling thread's, made on demand */
+	ZSTD_CCtx	*cc;		/* the calling thread's, on demand */
 	struct buf	 dict;
 	int		 training;
 	struct buf	 sample;
@@ -279,7 +250,7 @@ write_oldest(struct archive_writer *w)
 	if (j->nrec > 0) {
 		w->emit(w->ctx, j->out.data, j->out.len);
 		frame_add(w, FRAME_DATA, (uint32_t)j->out.len,
-		    (uint32_t)j->in.len, get32((unsigned char *)j->out.data +
+		    (uint32_t)j->in.len, get_le32((unsigned char *)j->out.data +
 		    j->out.len - 4), w->records + 1, (uint32_t)j->nrec);
 		w->f[w->nf - 1].chash = j->chash;
 		w->records += j->nrec;
@@ -518,17 +489,17 @@ write_tail(struct archive_writer *w)
 	buf_grow(&seek, SEEK_ENTRY * nseek + SEEK_FOOTER);
 	p = (unsigned char *)seek.data;
 	for (i = 0; i < nseek; i++, p += SEEK_ENTRY) {
-		put32(p, w->f[i].csize);
-		put32(p + 4, w->f[i].dsize);
-		put32(p + 8, w->f[i].checksum);
+		put_le32(p, w->f[i].csize);
+		put_le32(p + 4, w->f[i].dsize);
+		put_le32(p + 8, w->f[i].checksum);
 	}
-	put32(p, (uint32_t)nseek);
+	put_le32(p, (uint32_t)nseek);
 	p[4] = CHECKSUM_FLAG;
-	put32(p + 5, ARCHIVE_SEEKABLE_MAGIC);
+	put_le32(p + 5, ARCHIVE_SEEKABLE_MAGIC);
 	buf_setlen(&seek, SEEK_ENTRY * nseek + SEEK_FOOTER);
 	buf_grow(&table, seek.len + SKIP_HEAD);
-	put32((unsigned char *)table.data, ARCHIVE_SEEK_MAGIC);
-	put32((unsigned char *)table.data + 4, (uint32_t)seek.len);
+	put_le32((unsigned char *)table.data, ARCHIVE_SEEK_MAGIC);
+	put_le32((unsigned char *)table.data + 4, (uint32_t)seek.len);
 	memcpy(table.data + SKIP_HEAD, seek.data, seek.len);
 	buf_setlen(&table, seek.len + SKIP_HEAD);
 
@@ -538,21 +509,21 @@ write_tail(struct archive_writer *w)
 	p[4] = ARCHIVE_VERSION;
 	p[5] = (unsigned char)w->flags;
 	p[6] = p[7] = 0;
-	put32(p + 8, (uint32_t)ndata);
-	put64(p + 12, w->records);
-	put64(p + 20, w->flags & ARCHIVE_FLAG_DICT ?
+	put_le32(p + 8, (uint32_t)ndata);
+	put_le64(p + 12, w->records);
+	put_le64(p + 20, w->flags & ARCHIVE_FLAG_DICT ?
 	    XXH64(w->dict.data, w->dict.len, 0) : 0);
-	put64(p + 28, XXH64(table.data, table.len, 0));
+	put_le64(p + 28, XXH64(table.data, table.len, 0));
 	p += INDEX_HEAD;
 	for (i = 0; i < w->nf; i++) {
 		if (w->f[i].kind != FRAME_DATA)
 			continue;
-		put64(p, w->f[i].first);
-		put32(p + 8, w->f[i].records);
-		put32(p + 12, w->f[i].chash);
+		put_le64(p, w->f[i].first);
+		put_le32(p + 8, w->f[i].records);
+		put_le32(p + 12, w->f[i].chash);
 		p += INDEX_ENTRY;
 	}
-	put64(p, XXH64(idx.data, isize - 8, 0));
+	put_le64(p, XXH64(idx.data, isize - 8, 0));
 	buf_setlen(&idx, isize);
 	emit_skippable(w, ARCHIVE_INDEX_MAGIC, idx.data, idx.len, &frame);
 	/*
@@ -697,7 +668,7 @@ no_footer(struct archive *a, struct archive_err *e)
 	uint32_t magic;
 
 	if (a->size >= 4 && read_at(a, m, 4, 0, e) == 0) {
-		magic = get32(m);
+		magic = get_le32(m);
 		if (magic == ZSTD_MAGICNUMBER ||
 		    (magic & ZSTD_MAGIC_SKIPPABLE_MASK) ==
 		    ZSTD_MAGIC_SKIPPABLE_START)
@@ -729,7 +700,7 @@ read_index(struct archive *a, const unsigned char *table, size_t tablen,
 	if (read_at(a, b.data, ix->csize, ix->offset, e) != 0)
 		goto out;
 	p = (unsigned char *)b.data;
-	if (get32(p) != ARCHIVE_INDEX_MAGIC || get32(p + 4) !=
+	if (get_le32(p) != ARCHIVE_INDEX_MAGIC || get_le32(p + 4) !=
 	    ix->csize - SKIP_HEAD || memcmp(p + 8, "TGRX", 4) != 0) {
 		fail(e, EX_DATAERR, "record index at offset %" PRIu64
 		    ": bad magic or size (not a compress-archive archive, or "
@@ -738,7 +709,7 @@ read_index(struct archive *a, const unsigned char *table, size_t tablen,
 	}
 	p += SKIP_HEAD;
 	if (XXH64(p, ix->csize - SKIP_HEAD - 8, 0) !=
-	    get64(p + ix->csize - SKIP_HEAD - 8)) {
+	    get_le64(p + ix->csize - SKIP_HEAD - 8)) {
 		fail(e, EX_DATAERR, "record index at offset %" PRIu64
 		    ": checksum mismatch (corrupt)", ix->offset);
 		goto out;
@@ -748,20 +719,20 @@ read_index(struct archive *a, const unsigned char *table, size_t tablen,
 		    p[4]);
 		goto out;
 	}
-	ndata = get32(p + 8);
+	ndata = get_le32(p + 8);
 	if ((p[5] & ~(ARCHIVE_FLAG_RAW | ARCHIVE_FLAG_DICT)) != 0 ||
 	    p[6] != 0 || p[7] != 0 || ix->csize != SKIP_HEAD + INDEX_HEAD +
 	    INDEX_ENTRY * ndata + 8) {
 		fail(e, EX_DATAERR, "record index: bad flags or size");
 		goto out;
 	}
-	if (XXH64(table, tablen, 0) != get64(p + 28)) {
+	if (XXH64(table, tablen, 0) != get_le64(p + 28)) {
 		fail(e, EX_DATAERR, "seek table does not match the record "
 		    "index (corrupt)");
 		goto out;
 	}
 	a->flags = p[5];
-	a->records = get64(p + 12);
+	a->records = get_le64(p + 12);
 	if ((uint64_t)nseek != ndata + 1 + ((a->flags & ARCHIVE_FLAG_DICT) ?
 	    1 : 0)) {
 		fail(e, EX_DATAERR, "record index lists %" PRIu64 " data "
@@ -784,9 +755,9 @@ read_index(struct archive *a, const unsigned char *table, size_t tablen,
 	for (i = 0; i < a->ndata; i++) {
 		f = &a->f[k + i];
 		f->kind = FRAME_DATA;
-		f->first = get64(p + INDEX_HEAD + INDEX_ENTRY * i);
-		f->records = get32(p + INDEX_HEAD + INDEX_ENTRY * i + 8);
-		f->chash = get32(p + INDEX_HEAD + INDEX_ENTRY * i + 12);
+		f->first = get_le64(p + INDEX_HEAD + INDEX_ENTRY * i);
+		f->records = get_le32(p + INDEX_HEAD + INDEX_ENTRY * i + 8);
+		f->chash = get_le32(p + INDEX_HEAD + INDEX_ENTRY * i + 12);
 		if (f->first != next || f->records == 0 ||
 		    f->records > f->dsize || f->dsize == 0) {
 			fail(e, EX_DATAERR, "record index: frame %u: bad "
@@ -814,8 +785,8 @@ read_index(struct archive *a, const unsigned char *table, size_t tablen,
 		if (read_at(a, a->dict.data, f->csize, 0, e) != 0)
 			goto out;
 		p2 = (unsigned char *)a->dict.data;
-		if (get32(p2) != ARCHIVE_DICT_MAGIC ||
-		    get32(p2 + 4) != f->csize - SKIP_HEAD) {
+		if (get_le32(p2) != ARCHIVE_DICT_MAGIC ||
+		    get_le32(p2 + 4) != f->csize - SKIP_HEAD) {
 			fail(e, EX_DATAERR, "the dictionary frame is missing "
 			    "or corrupt");
 			goto out;
@@ -823,7 +794,7 @@ read_index(struct archive *a, const unsigned char *table, size_t tablen,
 		memmove(a->dict.data, a->dict.data + SKIP_HEAD,
 		    f->csize - SKIP_HEAD);
 		buf_setlen(&a->dict, f->csize - SKIP_HEAD);
-		if (XXH64(a->dict.data, a->dict.len, 0) != get64(p + 20)) {
+		if (XXH64(a->dict.data, a->dict.len, 0) != get_le64(p + 20)) {
 			fail(e, EX_DATAERR, "wrong dictionary: its checksum "
 			    "does not match the record index");
 			goto out;
@@ -833,7 +804,7 @@ read_index(struct archive *a, const unsigned char *table, size_t tablen,
 			fail(e, EX_DATAERR, "the dictionary is not valid");
 			goto out;
 		}
-	} else if (get64(p + 20) != 0) {
+	} else if (get_le64(p + 20) != 0) {
 		fail(e, EX_DATAERR, "record index: dictionary checksum "
 		    "without a dictionary");
 		goto out;
@@ -867,7 +838,7 @@ archive_open(struct archive *a, archive_pread_fn pr, void *ctx,
 		return no_footer(a, e);
 	if (read_at(a, foot, SEEK_FOOTER, size - SEEK_FOOTER, e) != 0)
 		return -1;
-	if (get32(foot + 5) != ARCHIVE_SEEKABLE_MAGIC)
+	if (get_le32(foot + 5) != ARCHIVE_SEEKABLE_MAGIC)
 		return no_footer(a, e);
 	if ((foot[4] & CHECKSUM_FLAG) == 0)
 		return fail(e, EX_DATAERR, "seek table without checksums "
@@ -875,7 +846,7 @@ archive_open(struct archive *a, archive_pread_fn pr, void *ctx,
 	if ((foot[4] & RESERVED_BITS) != 0)
 		return fail(e, EX_DATAERR, "seek table: reserved bits set "
 		    "(corrupt)");
-	nseek = get32(foot);
+	nseek = get_le32(foot);
 	tsize = SKIP_HEAD + (uint64_t)SEEK_ENTRY * nseek + SEEK_FOOTER;
 	if (nseek == 0 || tsize > size)
 		return fail(e, EX_DATAERR, "seek table: %u frames do not fit "
@@ -884,7 +855,7 @@ archive_open(struct archive *a, archive_pread_fn pr, void *ctx,
 	p = (unsigned char *)table.data;
 	if (read_at(a, p, (size_t)tsize, size - tsize, e) != 0)
 		goto out;
-	if (get32(p) != ARCHIVE_SEEK_MAGIC || get32(p + 4) != tsize -
+	if (get_le32(p) != ARCHIVE_SEEK_MAGIC || get_le32(p + 4) != tsize -
 	    SKIP_HEAD) {
 		fail(e, EX_DATAERR, "seek table: bad magic or size (corrupt "
 		    "or truncated)");
@@ -894,9 +865,9 @@ archive_open(struct archive *a, archive_pread_fn pr, void *ctx,
 	a->nf = nseek;
 	for (i = 0; i < nseek; i++) {
 		a->f[i].offset = off;
-		a->f[i].csize = get32(p + SKIP_HEAD + SEEK_ENTRY * i);
-		a->f[i].dsize = get32(p + SKIP_HEAD + SEEK_ENTRY * i + 4);
-		a->f[i].checksum = get32(p + SKIP_HEAD + SEEK_ENTRY * i + 8);
+		a->f[i].csize = get_le32(p + SKIP_HEAD + SEEK_ENTRY * i);
+		a->f[i].dsize = get_le32(p + SKIP_HEAD + SEEK_ENTRY * i + 4);
+		a->f[i].checksum = get_le32(p + SKIP_HEAD + SEEK_ENTRY * i + 8);
 		a->f[i].kind = FRAME_INDEX;
 		off += a->f[i].csize;
 		if (off > size - tsize)
@@ -952,7 +923,7 @@ decode_frame(struct archive *a, struct archive_frame *f,
 		return fail(e, EX_DATAERR, "frame %u at offset %" PRIu64 ": "
 		    "its bytes do not match the record index (corrupt)", no,
 		    f->offset);
-	if (f->csize < 4 || get32(p) != ZSTD_MAGICNUMBER)
+	if (f->csize < 4 || get_le32(p) != ZSTD_MAGICNUMBER)
 		return fail(e, EX_DATAERR, "frame %u at offset %" PRIu64 ": "
 		    "not a zstd frame (corrupt)", no, f->offset);
 	if (ZSTD_getFrameHeader(&fh, p, f->csize) != 0)
@@ -977,7 +948,7 @@ decode_frame(struct archive *a, struct archive_frame *f,
 		return fail(e, EX_DATAERR, "frame %u at offset %" PRIu64 ": "
 		    "its size does not match the seek table (corrupt)", no,
 		    f->offset);
-	if (get32(p + f->csize - 4) != f->checksum)
+	if (get_le32(p + f->csize - 4) != f->checksum)
 		return fail(e, EX_DATAERR, "frame %u at offset %" PRIu64 ": "
 		    "checksum does not match the seek table (corrupt)", no,
 		    f->offset);
@@ -1212,7 +1183,7 @@ stream_frame(struct stream *s, struct archive *w, struct archive_frame *f,
     archive_emit_fn emit, void *ectx, struct archive_err *e)
 {
 	const unsigned char *p = (const unsigned char *)s->b.data + s->pos;
-	uint32_t magic = get32(p);
+	uint32_t magic = get_le32(p);
 	unsigned long long cs;
 	int rc;
 
@@ -1230,7 +1201,7 @@ stream_frame(struct stream *s, struct archive *w, struct archive_frame *f,
 		f->kind = FRAME_DATA;
 		f->csize = (uint32_t)*csize;
 		f->dsize = (uint32_t)cs;
-		f->checksum = get32(p + *csize - 4);
+		f->checksum = get_le32(p + *csize - 4);
 		f->chash = (uint32_t)XXH64(p, *csize, 0);
 		if (decode_frame(w, f, e) != 0)
 			return -1;
@@ -1250,7 +1221,7 @@ stream_frame(struct stream *s, struct archive *w, struct archive_frame *f,
 	if ((rc = ensure(s, SKIP_HEAD, e)) != 0)
 		return truncated(s, e, rc);
 	p = (const unsigned char *)s->b.data + s->pos;
-	*csize = SKIP_HEAD + (size_t)get32(p + 4);
+	*csize = SKIP_HEAD + (size_t)get_le32(p + 4);
 	/* Sizes known before reading: a bad one must not cost 4 GiB. */
 	if ((magic == ARCHIVE_DICT_MAGIC && s->off == 0 &&
 	    *csize > DICT_FRAME_MAX) ||

@@ -46,6 +46,36 @@ long long	parse_size(const char *opt, const char *s, long long min,
  * error exits 74 (after removing a temporary file), a closed pipe ends the
  * program quietly, as if by SIGPIPE.
  */
+/* Little-endian numbers in file formats (archive, dedupe state). */
+static inline void
+put_le32(unsigned char *p, uint32_t v)
+{
+	p[0] = (unsigned char)v;
+	p[1] = (unsigned char)(v >> 8);
+	p[2] = (unsigned char)(v >> 16);
+	p[3] = (unsigned char)(v >> 24);
+}
+
+static inline void
+put_le64(unsigned char *p, uint64_t v)
+{
+	put_le32(p, (uint32_t)v);
+	put_le32(p + 4, (uint32_t)(v >> 32));
+}
+
+static inline uint32_t
+get_le32(const unsigned char *p)
+{
+	return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 |
+	    (uint32_t)p[3] << 24;
+}
+
+static inline uint64_t
+get_le64(const unsigned char *p)
+{
+	return (uint64_t)get_le32(p) | (uint64_t)get_le32(p + 4) << 32;
+}
+
 /* An out's buffer; out_write of this much or more is not copied into it. */
 #define OUT_BUFSIZE	(256 * 1024)
 
