@@ -349,22 +349,6 @@ struct feed {
 	struct buf	 raw;
 };
 
-/* A bad line: to --rejects, or fatal with its position. */
-static void
-bad_line(struct feed *f, const struct line *l, size_t col, const char *msg)
-{
-	if (f->rejects != NULL) {
-		reject_line(f->rejects, l);
-		f->rejected++;
-		return;
-	}
-	if (col > 0)
-		die(EX_DATAERR, "%s:%llu:%zu: %s", l->file,
-		    (unsigned long long)l->no, col, msg);
-	die(EX_DATAERR, "%s:%llu: %s", l->file, (unsigned long long)l->no,
-	    msg);
-}
-
 static void
 refuse(void *ctx, const char *p, size_t n, uint64_t tag)
 {
@@ -397,7 +381,8 @@ refuse(void *ctx, const char *p, size_t n, uint64_t tag)
 	if (record_parse(&f->r, &l, &e) == 0)
 		die(EX_SOFTWARE, "%s:%llu: record refused, then accepted",
 		    l.file, (unsigned long long)l.no);
-	bad_line(f, &l, (size_t)(e.at - l.raw) + 1, e.msg);
+	line_refuse(f->rejects, &l, (size_t)(e.at - l.raw) + 1, e.msg);
+	f->rejected++;
 }
 
 static int
@@ -409,7 +394,7 @@ compress(char **files, struct out *out, struct archive_opts *ao,
 	struct lines ls;
 	struct line l;
 	uint64_t ord = 0;
-	int status;
+	int cr, status;
 
 	memset(&f, 0, sizeof f);
 	f.rejects = rej;
@@ -442,10 +427,13 @@ compress(char **files, struct out *out, struct archive_opts *ao,
 		}
 		if (record_blank(l.p, l.len))
 			continue;
-		if (archive_writer_add(w, l.p, l.len, ord |
-		    (l.rawlen > (size_t)(l.p - l.raw) + l.len ? TAG_CR : 0)) != 0)
-			bad_line(&f, &l, 0, "record too long for one frame "
-			    "(4 GiB limit)");
+		cr = l.rawlen > (size_t)(l.p - l.raw) + l.len;
+		if (archive_writer_add(w, l.p, l.len, ord | (cr ? TAG_CR : 0))
+		    != 0) {
+			line_refuse(f.rejects, &l, 0, "record too long for one "
+			    "frame (4 GiB limit)");
+			f.rejected++;
+		}
 	}
 	status = ls.status;
 	lines_close(&ls);
@@ -465,9 +453,7 @@ compress(char **files, struct out *out, struct archive_opts *ao,
 		    now_seconds() - start);
 	}
 	archive_writer_free(w);
-	if (f.rejected > 0 && verbosity > 0)
-		warnmsg("%llu bad lines written to '%s'",
-		    (unsigned long long)f.rejected, f.rejects->name);
+	rejects_done(f.rejects, f.rejected);
 	record_release(&f.r);
 	buf_release(&f.raw);
 	free(f.o);

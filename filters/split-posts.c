@@ -111,11 +111,8 @@ main(int argc, char *argv[])
 			split_source(&s, source != NULL ? source : l.path);
 		}
 		if (split_line(&s, l.p, l.len, &recs, &off) != 0) {
-			if (rej == NULL)
-				die(EX_DATAERR, "%s:%llu:%zu: invalid UTF-8",
-				    l.file, (unsigned long long)l.no,
-				    (size_t)(l.p - l.raw) + off + 1);
-			reject_line(rej, &l);
+			line_refuse(rej, &l, (size_t)(l.p - l.raw) + off + 1,
+			    "invalid UTF-8");
 			bad++;
 			continue;
 		}
@@ -140,9 +137,7 @@ main(int argc, char *argv[])
 	split_release(&s);
 	buf_release(&recs);
 	if (rej != NULL) {
-		if (bad > 0 && verbosity > 0)
-			warnmsg("%llu bad lines written to '%s'",
-			    (unsigned long long)bad, rejects_path);
+		rejects_done(rej, bad);
 		out_close(rej);
 	}
 	out_close(&out);

@@ -407,14 +407,9 @@ recin_next(struct recin *in, struct record *r)
 			in->records++;
 			return 1;
 		}
-		if (in->rejects != NULL) {
-			reject_line(in->rejects, &in->line);
-			in->rejected++;
-			continue;
-		}
 		col = (size_t)(e.at - in->line.raw) + 1;
-		die(EX_DATAERR, "%s:%llu:%zu: %s", in->line.file,
-		    (unsigned long long)in->line.no, col, e.msg);
+		line_refuse(in->rejects, &in->line, col, e.msg);
+		in->rejected++;
 	}
 	return 0;
 }
@@ -425,16 +420,11 @@ recin_reject(struct recin *in, const char *fmt, ...)
 	char msg[512];
 	va_list ap;
 
-	if (in->rejects != NULL) {
-		reject_line(in->rejects, &in->line);
-		in->rejected++;
-		return;
-	}
 	va_start(ap, fmt);
 	vsnprintf(msg, sizeof msg, fmt, ap);
 	va_end(ap);
-	die(EX_DATAERR, "%s:%llu: %s", in->line.file,
-	    (unsigned long long)in->line.no, msg);
+	line_refuse(in->rejects, &in->line, 0, msg);
+	in->rejected++;
 }
 
 int
@@ -443,9 +433,7 @@ recin_close(struct recin *in)
 	int status = in->lines.status;
 
 	lines_close(&in->lines);
-	if (in->rejected > 0 && verbosity > 0)
-		warnmsg("%llu bad lines written to '%s'",
-		    (unsigned long long)in->rejected, in->rejects->name);
+	rejects_done(in->rejects, in->rejected);
 	return status;
 }
 
@@ -454,4 +442,26 @@ reject_line(struct out *o, const struct line *l)
 {
 	out_write(o, l->raw, l->rawlen);
 	out_putc(o, '\n');
+}
+
+void
+line_refuse(struct out *rejects, const struct line *l, size_t col,
+    const char *msg)
+{
+	if (rejects != NULL)
+		reject_line(rejects, l);
+	else if (col > 0)
+		die(EX_DATAERR, "%s:%llu:%zu: %s", l->file,
+		    (unsigned long long)l->no, col, msg);
+	else
+		die(EX_DATAERR, "%s:%llu: %s", l->file,
+		    (unsigned long long)l->no, msg);
+}
+
+void
+rejects_done(const struct out *rejects, uint64_t n)
+{
+	if (n > 0 && verbosity > 0)
+		warnmsg("%llu bad lines written to '%s'",
+		    (unsigned long long)n, rejects->name);
 }

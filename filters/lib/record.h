@@ -147,5 +147,13 @@ int	recin_close(struct recin *);
 
 /* Emit one raw line (verbatim) and a LF to a rejects file. */
 void	reject_line(struct out *, const struct line *);
+/*
+ * A bad line: to rejects when there is one, or fatal, exit 65 with
+ * "file:line:col: msg" ("file:line: msg" when col is 0).
+ */
+void	line_refuse(struct out *rejects, const struct line *l, size_t col,
+	    const char *msg);
+/* The warning at the end of a run that wrote n bad lines to rejects. */
+void	rejects_done(const struct out *rejects, uint64_t n);
 
 #endif
