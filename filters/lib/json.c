@@ -50,6 +50,212 @@ plain_prefix(uint64_t m)
 	return (size_t)__builtin_ctzll(m) >> 3;
 }
 
+/*
+ * With AVX2 (x86-64, checked at run time), long strings are scanned and
+ * copied 32 bytes at a time: text_avx2 tells how many bytes at p are
+ * plain string text, that is valid UTF-8 without '"', '\\' or controls
+ * (nor U+2028 or U+2029 when esc), ending at a character boundary.  It may
+ * stop early; the byte by byte code below takes over from there, so it
+ * alone decides what is an error and where.  json_simd(0) turns it off
+ * (the unit tests compare both ways).
+ *
+ * UTF-8 is checked by the lookup method of Keiser and Lemire ("Validating
+ * UTF-8 in less than one instruction per byte", 2021): each byte's high
+ * nibble, its predecessor's high and low nibbles each look up a set of the
+ * errors they allow; a pair is wrong when all three share one.  The error
+ * bits:
+ */
+#if defined(__x86_64__) && defined(__GNUC__)
+#include <immintrin.h>
+
+#define E_SHORT		0x01	/* a lead not followed by a continuation */
+#define E_LONG		0x02	/* a continuation after ASCII */
+#define E_OVER3		0x04	/* E0 80-9F: overlong */
+#define E_BIG		0x08	/* F4 90-BF, F5-FF 90-BF: above U+10FFFF */
+#define E_SURR		0x10	/* ED A0-BF: a surrogate */
+#define E_OVER2		0x20	/* C0, C1 and a continuation: overlong */
+#define E_BIG80		0x40	/* F5-FF 80-8F; also F0 80-8F: overlong */
+#define E_CONT2		0x80	/* two continuations: wrong unless wanted */
+#define E_CARRY		(E_SHORT | E_LONG | E_CONT2)
+
+static int simd;
+
+int
+json_simd(int on)
+{
+	return simd = on && __builtin_cpu_supports("avx2");
+}
+
+/* On by default, before main and any thread. */
+__attribute__((constructor)) static void
+simd_init(void)
+{
+	json_simd(1);
+}
+
+/*
+ * The three lookups, by the high nibble of a byte's predecessor, the low
+ * nibble of its predecessor, and its own high nibble.
+ */
+static const unsigned char hi1_tab[16] = {
+	/* 0-7: ASCII */
+	E_LONG, E_LONG, E_LONG, E_LONG, E_LONG, E_LONG, E_LONG, E_LONG,
+	/* 8-B: continuations */
+	E_CONT2, E_CONT2, E_CONT2, E_CONT2,
+	/* C, D, E, F: leads */
+	E_SHORT | E_OVER2, E_SHORT, E_SHORT | E_OVER3 | E_SURR,
+	E_SHORT | E_BIG | E_BIG80
+};
+static const unsigned char lo1_tab[16] = {
+	E_CARRY | E_OVER2 | E_OVER3 | E_BIG80,	/* C0, E0, F0 */
+	E_CARRY | E_OVER2,			/* C1 */
+	E_CARRY, E_CARRY,
+	E_CARRY | E_BIG,			/* F4 */
+	E_CARRY | E_BIG | E_BIG80, E_CARRY | E_BIG | E_BIG80,
+	E_CARRY | E_BIG | E_BIG80, E_CARRY | E_BIG | E_BIG80,
+	E_CARRY | E_BIG | E_BIG80, E_CARRY | E_BIG | E_BIG80,
+	E_CARRY | E_BIG | E_BIG80, E_CARRY | E_BIG | E_BIG80,
+	E_CARRY | E_BIG | E_BIG80 | E_SURR,	/* ED */
+	E_CARRY | E_BIG | E_BIG80, E_CARRY | E_BIG | E_BIG80
+};
+static const unsigned char hi2_tab[16] = {
+	E_SHORT, E_SHORT, E_SHORT, E_SHORT, E_SHORT, E_SHORT, E_SHORT, E_SHORT,
+	/* 80-8F, 90-9F, A0-BF */
+	E_LONG | E_OVER2 | E_CONT2 | E_OVER3 | E_BIG80,
+	E_LONG | E_OVER2 | E_CONT2 | E_OVER3 | E_BIG,
+	E_LONG | E_OVER2 | E_CONT2 | E_SURR | E_BIG,
+	E_LONG | E_OVER2 | E_CONT2 | E_SURR | E_BIG,
+	E_SHORT, E_SHORT, E_SHORT, E_SHORT
+};
+
+/* A 16-byte table in both halves, for _mm256_shuffle_epi8. */
+#define TAB(t) _mm256_broadcastsi128_si256(_mm_loadu_si128((const __m128i *)(t)))
+
+/* v moved n bytes toward the end, the bytes of prev coming in below. */
+#define PREV(v, prev, n) _mm256_alignr_epi8((v), \
+	_mm256_permute2x128_si256((prev), (v), 0x21), 16 - (n))
+
+/* How many of the last bytes of p[0..i) start a character not yet ended. */
+static size_t
+unfinished(const unsigned char *p, size_t i)
+{
+	if (i >= 1 && p[i - 1] >= 0xC0)
+		return 1;
+	if (i >= 2 && p[i - 2] >= 0xE0)
+		return 2;
+	if (i >= 3 && p[i - 3] >= 0xF0)
+		return 3;
+	return 0;
+}
+
+__attribute__((target("avx2"))) static size_t
+text_avx2(const unsigned char *p, size_t n, int esc)
+{
+	const __m256i hi1 = TAB(hi1_tab), lo1 = TAB(lo1_tab);
+	const __m256i hi2 = TAB(hi2_tab);
+	const __m256i nib = _mm256_set1_epi8(0x0F);
+	const __m256i quote = _mm256_set1_epi8('"');
+	const __m256i bslash = _mm256_set1_epi8('\\');
+	const __m256i ctl = _mm256_set1_epi8(0x1F);
+	const __m256i e2 = _mm256_set1_epi8((char)0xE2);
+	__m256i v, prev = _mm256_setzero_si256(), p1, p2, p3, sc, must, err;
+	uint32_t sp, bad, m;
+	size_t i, s;
+
+	for (i = 0; n - i >= 32; i += 32) {
+		v = _mm256_loadu_si256((const __m256i *)(p + i));
+		sp = (uint32_t)_mm256_movemask_epi8(_mm256_or_si256(
+		    _mm256_or_si256(_mm256_cmpeq_epi8(v, quote),
+		    _mm256_cmpeq_epi8(v, bslash)),
+		    _mm256_cmpeq_epi8(_mm256_min_epu8(v, ctl), v)));
+		if (esc)
+			/* E2 80 A8 and E2 80 A9: stop at the E2. */
+			for (m = (uint32_t)_mm256_movemask_epi8(
+			    _mm256_cmpeq_epi8(v, e2)); m != 0; m &= m - 1) {
+				s = i + (size_t)__builtin_ctz(m);
+				if (n - s >= 3 && p[s + 1] == 0x80 &&
+				    (p[s + 2] == 0xA8 || p[s + 2] == 0xA9)) {
+					sp |= 1u << (s - i);
+					break;
+				}
+			}
+		if (_mm256_movemask_epi8(v) == 0) {
+			/* ASCII: nothing to check but the specials. */
+			if (unfinished(p, i) != 0)
+				break;
+			if (sp != 0) {
+				i += (size_t)__builtin_ctz(sp);
+				goto out;
+			}
+			prev = v;
+			continue;
+		}
+		p1 = PREV(v, prev, 1);
+		p2 = PREV(v, prev, 2);
+		p3 = PREV(v, prev, 3);
+		sc = _mm256_and_si256(_mm256_and_si256(
+		    _mm256_shuffle_epi8(hi1,
+		    _mm256_and_si256(_mm256_srli_epi16(p1, 4), nib)),
+		    _mm256_shuffle_epi8(lo1, _mm256_and_si256(p1, nib))),
+		    _mm256_shuffle_epi8(hi2,
+		    _mm256_and_si256(_mm256_srli_epi16(v, 4), nib)));
+		/* Third and fourth bytes must be continuations: E_CONT2 is
+		 * right there and wrong missing. */
+		must = _mm256_and_si256(_mm256_or_si256(
+		    _mm256_subs_epu8(p2, _mm256_set1_epi8((char)(0xE0 - 0x80))),
+		    _mm256_subs_epu8(p3, _mm256_set1_epi8((char)(0xF0 - 0x80)))),
+		    _mm256_set1_epi8((char)0x80));
+		err = _mm256_xor_si256(must, sc);
+		bad = ~(uint32_t)_mm256_movemask_epi8(_mm256_cmpeq_epi8(err,
+		    _mm256_setzero_si256()));
+		if (sp != 0) {
+			s = (size_t)__builtin_ctz(sp);
+			/* Good up to the special, which ends any character
+			 * before it or is itself marked bad. */
+			if ((bad & (uint32_t)((2ull << s) - 1)) == 0) {
+				i += s;
+				goto out;
+			}
+			break;
+		}
+		if (bad != 0)
+			break;
+		prev = v;
+	}
+	i -= unfinished(p, i);
+out:
+	/* GCC 12 leaves the upper halves dirty on some paths: the SSE code
+	 * after would pay for it. */
+	_mm256_zeroupper();
+	return i;
+}
+
+/* Plain text at p: 0 unless AVX2 is on and there are 32 bytes or more. */
+static inline size_t
+text_fast(const unsigned char *p, const unsigned char *end, int esc)
+{
+	if (end - p < 32 || !simd)
+		return 0;
+	return text_avx2(p, (size_t)(end - p), esc);
+}
+#else
+int
+json_simd(int on)
+{
+	(void)on;
+	return 0;
+}
+
+static inline size_t
+text_fast(const unsigned char *p, const unsigned char *end, int esc)
+{
+	(void)p;
+	(void)end;
+	(void)esc;
+	return 0;
+}
+#endif
+
 static int
 hexval(int c)
 {
@@ -82,6 +288,7 @@ json_scan_string(const char *p, const char *end, int *escaped,
 	*escaped = 0;
 	u = (const unsigned char *)p + 1;
 	for (;;) {
+		u += text_fast(u, uend, 0);
 		while (uend - u >= 16 && plain16(u))
 			u += 16;
 		while (uend - u >= 8) {
@@ -374,6 +581,19 @@ json_escape(struct buf *out, const char *s, size_t n, size_t *bad)
 			buf_grow(out, (size_t)(end - p) + 16);
 			d = out->data + out->len;
 			dend = out->data + out->cap - 1;
+		}
+		if ((k = text_fast(p, end, 1)) > 0) {
+			if ((size_t)(dend - d) < k + 16) {
+				out->len = (size_t)(d - out->data);
+				buf_grow(out, (size_t)(end - p) + 16);
+				d = out->data + out->len;
+				dend = out->data + out->cap - 1;
+			}
+			memcpy(d, p, k);
+			d += k;
+			p += k;
+			if (p == end)
+				break;
 		}
 		if (end - p >= 16 && plain16(p)) {
 			memcpy(d, p, 16);

@@ -62,4 +62,11 @@ int	json_escape(struct buf *out, const char *s, size_t n, size_t *bad);
 /* The same with the quotes, for s known to be valid UTF-8. */
 void	json_add_string(struct buf *out, const char *s, size_t n);
 
+/*
+ * Whether to scan and escape long strings with AVX2 where the processor
+ * has it (the default): the results are the same either way.  Returns
+ * whether it is on.
+ */
+int	json_simd(int on);
+
 #endif

@@ -1,8 +1,8 @@
 /*
  * Fuzz target: the record layer.  Any bytes, split into lines, must parse
- * or be refused cleanly; a parsed record must render byte for byte as it
- * came, and with an edit must still be a valid record whose other members
- * are unchanged.
+ * or be refused cleanly, the same with and without the AVX2 paths; a
+ * parsed record must render byte for byte as it came, and with an edit
+ * must still be a valid record whose other members are unchanged.
  */
 #include <stdint.h>
 #include <stdlib.h>
@@ -22,6 +22,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	const struct field *f;
 	const char *s;
 	size_t n;
+	int valid;
 
 	buf_add(&copy, data, size);
 	l.p = l.raw = copy.data;
@@ -32,6 +33,11 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	record_init(&again);
 	if (record_valid(copy.data, copy.len) != (record_parse(&r, &l,
 	    &e) == 0))
+		abort();
+	json_simd(0);
+	valid = record_valid(copy.data, copy.len);
+	json_simd(1);
+	if (record_valid(copy.data, copy.len) != valid)
 		abort();
 	if (record_parse(&r, &l, &e) == 0) {
 		record_render(&r, &out);

@@ -453,6 +453,105 @@ test_split(void)
 	buf_release(&out);
 }
 
+/*
+ * The AVX2 paths (json_simd) against the byte-by-byte code: strings of
+ * valid and invalid pieces, and each piece at every offset of long ASCII,
+ * Cyrillic and Chinese text, scan and escape the same way: the same end,
+ * the same error at the same byte, the same output.
+ */
+static const char *simd_pieces[] = {
+	"a", "bcdefghijklmnopqrstuvwxyz0123456789", " ", "\"", "\\\\", "\\n",
+	"\\u00e9", "\\x", "\x01", "\x1f", "\x7f", "\xC3\xA9", "\xD0\x96",
+	"\xDF\xBF", "\xE2\x80\xA6", "\xE2\x80\xA8", "\xE2\x80\xA9",
+	"\xE0\xA0\x80", "\xED\x9F\xBF", "\xEE\x80\x80", "\xEF\xBF\xBF",
+	"\xF0\x90\x80\x80", "\xF0\x9F\x98\x80", "\xF4\x8F\xBF\xBF",
+	"\xE4\xB8\xAD", "\xD0\xBC\xD0\xB8\xD1\x80",
+	/* invalid from here: SIMD_BAD */
+	"\x80", "\xBF", "\xC0\x80", "\xC1\xBF", "\xC2", "\xC2\xC2",
+	"\xE0\x80\x80", "\xE0\x9F\xBF", "\xED\xA0\x80", "\xED\xBF\xBF",
+	"\xF0\x80\x80\x80", "\xF0\x8F\xBF\xBF", "\xF4\x90\x80\x80",
+	"\xF5\x80\x80\x80", "\xF8\x88\x80\x80\x80", "\xFF", "\xE2\x80",
+	"\xF0\x9F\x98", "\xE2\xA6", "\xF0\x9F\x41"
+};
+#define SIMD_BAD 26
+
+/* Scan and escape s[0..n) both ways; 1 when they agree. */
+static int
+simd_agree(const char *s, size_t n)
+{
+	char *q = malloc(n + 2);
+	struct buf a = BUF_INIT, b = BUF_INIT;
+	struct json_err e1 = { NULL, NULL }, e2 = { NULL, NULL };
+	const char *end1, *end2;
+	size_t bad1 = 0, bad2 = 0;
+	int esc1, esc2, r1, r2, ok;
+
+	q[0] = '"';
+	memcpy(q + 1, s, n);
+	q[n + 1] = '"';
+	json_simd(0);
+	end1 = json_scan_string(q, q + n + 2, &esc1, &e1);
+	r1 = json_escape(&a, s, n, &bad1);
+	json_simd(1);
+	end2 = json_scan_string(q, q + n + 2, &esc2, &e2);
+	r2 = json_escape(&b, s, n, &bad2);
+	ok = end1 == end2 && (end1 == NULL ? e1.at == e2.at &&
+	    strcmp(e1.msg, e2.msg) == 0 : esc1 == esc2) && r1 == r2 &&
+	    (r1 != 0 ? bad1 == bad2 : a.len == b.len &&
+	    memcmp(a.data, b.data, a.len) == 0);
+	if (!ok)
+		printf("# simd disagrees on %zu bytes\n", n);
+	free(q);
+	buf_release(&a);
+	buf_release(&b);
+	return ok;
+}
+
+static void
+test_json_simd(void)
+{
+	static const char *bg[] = { "a", "\xD0\xB6", "\xE4\xB8\xAD" };
+	size_t np = sizeof simd_pieces / sizeof simd_pieces[0];
+	struct buf s = BUF_INIT;
+	uint32_t seed = 777;
+	size_t i, j, k, pos, blen;
+	int good = 1;
+
+	if (!json_simd(1)) {
+		printf("skip json: no AVX2 here, the SIMD paths are not tested\n");
+		return;
+	}
+	for (i = 0; i < 100000 && good; i++) {
+		buf_reset(&s);
+		seed = seed * 1103515245 + 12345;
+		for (j = (seed >> 8) % 120; j > 0; j--) {
+			seed = seed * 1103515245 + 12345;
+			/* Invalid pieces one time in 64. */
+			k = (seed >> 16) % 64 == 0 ?
+			    SIMD_BAD + (seed >> 4) % (np - SIMD_BAD) :
+			    (seed >> 16) % SIMD_BAD;
+			buf_addstr(&s, simd_pieces[k]);
+		}
+		good &= simd_agree(s.data, s.len);
+	}
+	for (k = 0; k < np && good; k++)
+		for (i = 0; i < sizeof bg / sizeof bg[0]; i++) {
+			blen = strlen(bg[i]);
+			for (pos = 0; pos < 80; pos++) {
+				buf_reset(&s);
+				for (j = 0; j < 120 / blen; j++)
+					buf_addstr(&s, bg[i]);
+				buf_setlen(&s, pos);
+				buf_addstr(&s, simd_pieces[k]);
+				for (j = 0; j < 60 / blen; j++)
+					buf_addstr(&s, bg[i]);
+				good &= simd_agree(s.data, s.len);
+			}
+		}
+	CHECK(good, "json: AVX2 scanning and escaping agree with the byte-by-byte code");
+	buf_release(&s);
+}
+
 int
 main(void)
 {
@@ -463,6 +562,7 @@ main(void)
 	test_json_scan();
 	test_json_scan_two_byte_runs();
 	test_json_wide_paths();
+	test_json_simd();
 	test_record();
 	test_lines();
 	test_split();
