@@ -250,6 +250,37 @@ skip_two_byte(const struct normalise *t, const unsigned char *p,
 	return p;
 }
 
+/*
+ * For each lead byte C2..DF (by its low five bits), the longest run of
+ * lead bytes around it whose 64 characters have no flag in mask: its
+ * first lead byte and length, 0 when the lead's own characters have one.
+ */
+static void
+lead_ranges(const struct normalise *t, uint8_t mask, unsigned char *lead,
+    unsigned char *nlead)
+{
+	int clean[32], i, j, a, b;
+
+	for (i = 0; i < 32; i++) {
+		clean[i] = i >= 2;
+		for (j = 0; j < 64 && clean[i]; j++)
+			if (t->low[i << 6 | j] & mask)
+				clean[i] = 0;
+	}
+	for (i = 0; i < 32; i++) {
+		lead[i] = 0xC0;
+		nlead[i] = 0;
+		if (!clean[i])
+			continue;
+		for (a = i; a > 0 && clean[a - 1]; a--)
+			continue;
+		for (b = i; b < 31 && clean[b + 1]; b++)
+			continue;
+		lead[i] = (unsigned char)(0xC0 + a);
+		nlead[i] = (unsigned char)(b - a + 1);
+	}
+}
+
 void
 normalise_init(struct normalise *t, const struct normalise_opts *o)
 {
@@ -293,6 +324,7 @@ normalise_init(struct normalise *t, const struct normalise_opts *o)
 		memcpy(&pair, utf8, 2);
 		t->pair[pair] = t->low[i];
 	}
+	lead_ranges(t, t->mask, t->lead, t->nlead);
 	t->swar = o->spaces;
 	t->ascii_inert = 1;
 	upper_only = 1;
@@ -314,6 +346,7 @@ normalise_init(struct normalise *t, const struct normalise_opts *o)
 			upper_only = 0;
 	}
 	t->ascii_upper = !t->ascii_inert && upper_only;
+	t->vec = t->swar;
 	buf_init(&t->a);
 	buf_init(&t->b);
 	buf_init(&t->c);
@@ -385,6 +418,71 @@ invalid_len(const unsigned char *p, const unsigned char *end)
 }
 
 /*
+ * GCC's vector extension (clang has it too): SSE2 on x86-64, NEON on ARM,
+ * plain code elsewhere.  A comparison sets a lane to 0 or -1; arithmetic
+ * is done unsigned, where it wraps.
+ */
+typedef signed char v16 __attribute__((vector_size(16)));
+typedef unsigned char u16v __attribute__((vector_size(16)));
+
+/* The lanes of v (as unsigned) in [lo, lo + len), len >= 1: two steps. */
+#define IN_RANGE16(v, lo, len)						\
+	((v16)((u16v)(v) - (unsigned char)((lo) + 0x80)) <			\
+	    (signed char)((len) - 0x80))
+
+/* The index of the first lane of m (each 0 or -1) that is set, or 16. */
+static inline size_t
+first_lane(v16 m)
+{
+	uint64_t h[2];
+
+	memcpy(h, &m, 16);
+#if __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__
+	if (h[0] != 0)
+		return (size_t)__builtin_clzll(h[0]) >> 3;
+	return h[1] != 0 ? 8 + ((size_t)__builtin_clzll(h[1]) >> 3) : 16;
+#else
+	if (h[0] != 0)
+		return (size_t)__builtin_ctzll(h[0]) >> 3;
+	return h[1] != 0 ? 8 + ((size_t)__builtin_ctzll(h[1]) >> 3) : 16;
+#endif
+}
+
+/*
+ * Skip 16 bytes at a time while they are printable ASCII, spaces and LFs
+ * none after another, and two-byte characters whose lead byte is one of
+ * the nlead from lead (leads all of whose characters are clean; nlead may
+ * be 0).  The tests of a byte look at it and at the byte before: p must be
+ * past the start of the text and at a character boundary.  Returns the
+ * first byte that fails, or the character boundary just before it.
+ */
+static inline const unsigned char *
+skip_clean16(const unsigned char *p, const unsigned char *end,
+    unsigned char lead, unsigned char nlead)
+{
+	v16 v, pv, ws, cont, bad;
+	size_t i;
+
+	while (end - p >= 16) {
+		memcpy(&v, p, 16);
+		memcpy(&pv, p - 1, 16);
+		ws = (v == ' ') | (v == '\n');
+		cont = v < -0x40;
+		bad = ~(IN_RANGE16(v, 0x21, 0x7F - 0x21) | ws | cont |
+		    IN_RANGE16(v, lead, nlead));
+		/* a continuation byte exactly after a lead; no two spaces */
+		bad |= (cont ^ IN_RANGE16(pv, lead, nlead)) |
+		    (ws & ((pv == ' ') | (pv == '\n')));
+		if ((i = first_lane(bad)) < 16) {
+			p += i;
+			return p[-1] >= 0xC0 ? p - 1 : p;
+		}
+		p += p[15] >= 0xC0 ? 15 : 16;	/* stop on a boundary */
+	}
+	return p;
+}
+
+/*
  * The offset of the first byte that steps 1 to 7 would change or that
  * decides they change something (n when the text is clean).  Everything
  * before it is valid UTF-8 without a flagged character, runs of spaces or
@@ -398,9 +496,20 @@ clean_len(struct normalise *t, const char *s, size_t n)
 	uint8_t f, mask = t->mask;
 	uint16_t pair;
 	size_t k;
+	unsigned char lead = 0xC0, nlead = 0;	/* for skip_clean16 */
 	int prev = 1;	/* the last byte was a space or LF */
 
 	while (p < end) {
+		/*
+		 * Sixteen bytes at a time through ASCII and the two-byte
+		 * characters of the lead bytes around the last one seen.
+		 */
+		if (t->vec && p > (const unsigned char *)s && end - p >= 16) {
+			p = skip_clean16(p, end, lead, nlead);
+			prev = p[-1] == ' ' || p[-1] == '\n';
+			if (p == end)
+				break;
+		}
 		if (*p < 0x80) {
 			if ((f = t->low[*p]) != 0) {
 				if ((f & mask) || prev)
@@ -429,11 +538,21 @@ clean_len(struct normalise *t, const char *s, size_t n)
 			}
 			continue;
 		}
+		prev = 0;
+		if (t->vec && t->nlead[*p & 0x1F] != 0 && *p < 0xE0 &&
+		    t->lead[*p & 0x1F] != lead) {
+			/* a new clean lead: the vector path takes it */
+			lead = t->lead[*p & 0x1F];
+			nlead = t->nlead[*p & 0x1F];
+			if (end - p < 2 || (p[1] & 0xC0) != 0x80)
+				goto out;
+			p += 2;
+			continue;
+		}
 		/*
 		 * A run of other characters, and of the single spaces between
 		 * its words (Cyrillic, say); two-byte ones decoded inline.
 		 */
-		prev = 0;
 		for (;;) {
 			p = skip_two_byte(t, p, end, mask);
 			while (end - p >= 2) {

@@ -68,6 +68,9 @@ struct normalise {
 						 * 0xFF when not one character */
 	uint8_t			 mask;		/* flags that make text unclean */
 	int			 swar;		/* printable ASCII is clean */
+	int			 vec;		/* clean_len's 16-byte path; on
+						 * when swar (tests turn it off) */
+	unsigned char		 lead[32], nlead[32]; /* clean leads */
 	int			 ascii_inert;	/* no ASCII is F_NORM */
 	int			 ascii_upper;	/* only A-Z are F_NORM */
 	char			 ascii_map[128]; /* what the form maps it to */
