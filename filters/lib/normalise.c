@@ -209,7 +209,7 @@ classify(const struct normalise *t, UChar32 c)
 static uint8_t *
 fill_page(struct normalise *t, uint32_t pg)
 {
-	uint8_t *p = pg < LOW_PAGES ? t->low + (pg << 8) : xmalloc(256);
+	uint8_t *p = t->low + (pg << 8);
 	uint32_t i;
 
 	for (i = 0; i < 256; i++)
@@ -218,13 +218,24 @@ fill_page(struct normalise *t, uint32_t pg)
 	return p;
 }
 
+/*
+ * Above U+07FF a page is classified one code point at a time, when first
+ * met: text uses few of them (CJK, emoji).  F_UNKNOWN, a combination no
+ * code point has, marks those not met yet.
+ */
+#define F_UNKNOWN	(F_SP | F_NL)
+
 static inline uint8_t
 flags_of(struct normalise *t, uint32_t c)
 {
 	uint8_t *p = t->page[c >> 8];
 
-	if (p == NULL)
-		p = fill_page(t, c >> 8);
+	if (p == NULL) {
+		p = t->page[c >> 8] = xmalloc(256);
+		memset(p, F_UNKNOWN, 256);
+	}
+	if (p[c & 0xFF] == F_UNKNOWN)
+		p[c & 0xFF] = classify(t, (UChar32)c);
 	return p[c & 0xFF];
 }
 

@@ -23,9 +23,10 @@
  * is idempotent.
  *
  * The fast path: one scan tells whether the text is already clean, using a
- * per-code-point table built from ICU, 256 code points at a time (up to
- * U+07FF at once, the rest lazily), eight bytes at a time through ASCII
- * and through two-byte letters; clean text is never copied or converted.
+ * per-code-point table built from ICU (up to U+07FF at once, the rest one
+ * code point at a time when first met), sixteen bytes at a time through
+ * ASCII and the two-byte letters of clean lead bytes, eight at a time
+ * through other two-byte letters; clean text is never copied or converted.
  * Text that is not clean goes through the steps, from the first character
  * the scan found unclean; normalisation converts to UTF-16 only the segments
  * around characters that are not "normalisation-inert starters" (quick
