@@ -267,8 +267,7 @@ skip_two_byte(const struct normalise *t, const unsigned char *p,
  * first lead byte and length, 0 when the lead's own characters have one.
  */
 static void
-lead_ranges(const struct normalise *t, uint8_t mask, unsigned char *lead,
-    unsigned char *nlead)
+lead_ranges(const struct normalise *t, uint8_t mask, struct leads *l)
 {
 	int clean[32], i, j, a, b;
 
@@ -279,16 +278,16 @@ lead_ranges(const struct normalise *t, uint8_t mask, unsigned char *lead,
 				clean[i] = 0;
 	}
 	for (i = 0; i < 32; i++) {
-		lead[i] = 0xC0;
-		nlead[i] = 0;
+		l->first[i] = 0xC0;
+		l->n[i] = 0;
 		if (!clean[i])
 			continue;
 		for (a = i; a > 0 && clean[a - 1]; a--)
 			continue;
 		for (b = i; b < 31 && clean[b + 1]; b++)
 			continue;
-		lead[i] = (unsigned char)(0xC0 + a);
-		nlead[i] = (unsigned char)(b - a + 1);
+		l->first[i] = (unsigned char)(0xC0 + a);
+		l->n[i] = (unsigned char)(b - a + 1);
 	}
 }
 
@@ -335,7 +334,9 @@ normalise_init(struct normalise *t, const struct normalise_opts *o)
 		memcpy(&pair, utf8, 2);
 		t->pair[pair] = t->low[i];
 	}
-	lead_ranges(t, t->mask, t->lead, t->nlead);
+	lead_ranges(t, t->mask, &t->clean);
+	lead_ranges(t, CHAR_FLAGS, &t->chars);
+	lead_ranges(t, F_NORM, &t->inert);
 	t->swar = o->spaces;
 	t->ascii_inert = 1;
 	upper_only = 1;
@@ -357,7 +358,7 @@ normalise_init(struct normalise *t, const struct normalise_opts *o)
 			upper_only = 0;
 	}
 	t->ascii_upper = !t->ascii_inert && upper_only;
-	t->vec = t->swar;
+	t->vec = 1;
 	buf_init(&t->a);
 	buf_init(&t->b);
 	buf_init(&t->c);
@@ -459,35 +460,46 @@ first_lane(v16 m)
 #endif
 }
 
+/* What skip16 lets through besides the two-byte characters of its leads. */
+#define S16_ASCII	1	/* any ASCII, not only printable, space, LF */
+#define S16_SINGLE	2	/* but no space or LF after another */
+#define S16_VALID	4	/* the text is valid UTF-8: no need to check
+				 * that continuation bytes follow leads */
+
 /*
- * Skip 16 bytes at a time while they are printable ASCII, spaces and LFs
- * none after another, and two-byte characters whose lead byte is one of
- * the nlead from lead (leads all of whose characters are clean; nlead may
- * be 0).  The tests of a byte look at it and at the byte before: p must be
- * past the start of the text and at a character boundary.  Returns the
- * first byte that fails, or the character boundary just before it.
+ * Skip 16 bytes at a time while they are ASCII as how allows and two-byte
+ * characters whose lead byte is one of the nlead from lead (nlead may be
+ * 0).  Unless how is S16_ASCII | S16_VALID, the tests of a byte look at
+ * the byte before too: p must be past the start of the text.  p must be
+ * at a character boundary; returns the first byte that fails, or the
+ * lead byte just before it.
  */
 static inline const unsigned char *
-skip_clean16(const unsigned char *p, const unsigned char *end,
-    unsigned char lead, unsigned char nlead)
+skip16(const unsigned char *p, const unsigned char *end, unsigned char lead,
+    unsigned char nlead, int how)
 {
-	v16 v, pv, ws, cont, bad;
+	v16 v, pv, ws, cont, ok, bad;
 	size_t i;
 
 	while (end - p >= 16) {
 		memcpy(&v, p, 16);
-		memcpy(&pv, p - 1, 16);
-		ws = (v == ' ') | (v == '\n');
 		cont = v < -0x40;
-		bad = ~(IN_RANGE16(v, 0x21, 0x7F - 0x21) | ws | cont |
-		    IN_RANGE16(v, lead, nlead));
+		ws = (v == ' ') | (v == '\n');
+		ok = cont | IN_RANGE16(v, lead, nlead);
+		if (how & S16_ASCII)
+			ok |= v >= 0;
+		else
+			ok |= IN_RANGE16(v, 0x21, 0x7F - 0x21) | ws;
+		bad = ~ok;
+		if ((how & (S16_SINGLE | S16_VALID)) != S16_VALID)
+			memcpy(&pv, p - 1, 16);
 		/* a continuation byte exactly after a lead; no two spaces */
-		bad |= (cont ^ IN_RANGE16(pv, lead, nlead)) |
-		    (ws & ((pv == ' ') | (pv == '\n')));
-		if ((i = first_lane(bad)) < 16) {
-			p += i;
-			return p[-1] >= 0xC0 ? p - 1 : p;
-		}
+		if (!(how & S16_VALID))
+			bad |= cont ^ IN_RANGE16(pv, lead, nlead);
+		if (how & S16_SINGLE)
+			bad |= ws & ((pv == ' ') | (pv == '\n'));
+		if ((i = first_lane(bad)) < 16)	/* not after a lead */
+			return i > 0 && p[i - 1] >= 0xC0 ? p + i - 1 : p + i;
 		p += p[15] >= 0xC0 ? 15 : 16;	/* stop on a boundary */
 	}
 	return p;
@@ -507,16 +519,17 @@ clean_len(struct normalise *t, const char *s, size_t n)
 	uint8_t f, mask = t->mask;
 	uint16_t pair;
 	size_t k;
-	unsigned char lead = 0xC0, nlead = 0;	/* for skip_clean16 */
+	unsigned char lead = 0xC0, nlead = 0;	/* for skip16 */
 	int prev = 1;	/* the last byte was a space or LF */
+	int vec = t->vec && t->swar;	/* printable ASCII is clean */
 
 	while (p < end) {
 		/*
 		 * Sixteen bytes at a time through ASCII and the two-byte
 		 * characters of the lead bytes around the last one seen.
 		 */
-		if (t->vec && p > (const unsigned char *)s && end - p >= 16) {
-			p = skip_clean16(p, end, lead, nlead);
+		if (vec && p > (const unsigned char *)s && end - p >= 16) {
+			p = skip16(p, end, lead, nlead, S16_SINGLE);
 			prev = p[-1] == ' ' || p[-1] == '\n';
 			if (p == end)
 				break;
@@ -550,11 +563,11 @@ clean_len(struct normalise *t, const char *s, size_t n)
 			continue;
 		}
 		prev = 0;
-		if (t->vec && t->nlead[*p & 0x1F] != 0 && *p < 0xE0 &&
-		    t->lead[*p & 0x1F] != lead) {
+		if (vec && *p >= 0xC2 && *p < 0xE0 && t->clean.n[*p & 0x1F] &&
+		    t->clean.first[*p & 0x1F] != lead) {
 			/* a new clean lead: the vector path takes it */
-			lead = t->lead[*p & 0x1F];
-			nlead = t->nlead[*p & 0x1F];
+			lead = t->clean.first[*p & 0x1F];
+			nlead = t->clean.n[*p & 0x1F];
 			if (end - p < 2 || (p[1] & 0xC0) != 0x80)
 				goto out;
 			p += 2;
@@ -622,9 +635,19 @@ step_chars(struct normalise *t, const char *s, size_t n, size_t from,
 	    *end = run + n;
 	uint8_t f;
 	size_t k;
-	int changed = 0;
+	unsigned char lead = 0xC0, nlead = 0;	/* for skip16 */
+	int changed = 0, vec = t->vec;
 
 	while (p < end) {
+		/*
+		 * Sixteen bytes at a time, unless the last two-byte letter
+		 * had a lead byte with a flagged character (Arabic, say).
+		 */
+		if (vec && p > (const unsigned char *)s && end - p >= 16) {
+			p = skip16(p, end, lead, nlead, 0);
+			if (p == end)
+				break;
+		}
 		if (*p < 0x80) {
 			if ((f = t->low[*p] & CHAR_FLAGS) == 0) {
 				p = skip_plain(p + 1, end);
@@ -636,6 +659,9 @@ step_chars(struct normalise *t, const char *s, size_t n, size_t from,
 			k = 2;
 			if ((f = t->low[(*p & 0x1F) << 6 | (p[1] & 0x3F)] &
 			    CHAR_FLAGS) == 0) {
+				lead = t->chars.first[*p & 0x1F];
+				nlead = t->chars.n[*p & 0x1F];
+				vec = t->vec && nlead != 0;
 				p = skip_two_byte(t, p + 2, end, CHAR_FLAGS);
 				continue;
 			}
@@ -861,12 +887,24 @@ step_norm(struct normalise *t, const char *s, size_t n, size_t from,
 	const unsigned char *base = (const unsigned char *)s, *p = base + from,
 	    *end = base + n, *floor = base, *run = base, *start, *q;
 	size_t k, before;
-	int changed = 0, begun = 0;
+	unsigned char lead = 0xC0, nlead = 0;	/* for skip16 */
+	int changed = 0, begun = 0, vec = t->vec && t->ascii_inert;
 
 	if (t->norm == NULL)
 		return 0;
 	while (p < end) {
+		/* as in step_chars */
+		if (vec && end - p >= 16) {
+			p = skip16(p, end, lead, nlead, S16_ASCII | S16_VALID);
+			if (p == end)
+				break;
+		}
 		if (!(flags_at(t, p, end, &k) & F_NORM)) {
+			if (k == 2) {
+				lead = t->inert.first[*p & 0x1F];
+				nlead = t->inert.n[*p & 0x1F];
+				vec = t->vec && t->ascii_inert && nlead != 0;
+			}
 			p += k;
 			if (k == 1 && t->ascii_inert)
 				p = skip_ascii(p, end);
@@ -934,14 +972,40 @@ step_norm(struct normalise *t, const char *s, size_t n, size_t from,
  */
 #define IS_WS(c)	((c) == ' ' || (c) == '\n')
 
+/*
+ * Skip 16 bytes at a time while no space or LF follows another; p must
+ * be past the start of the text.
+ */
+static inline const char *
+skip_spaced16(const char *p, const char *end)
+{
+	v16 v, pv, m;
+	size_t i;
+
+	while (end - p >= 16) {
+		memcpy(&v, p, 16);
+		memcpy(&pv, p - 1, 16);
+		m = ((v == ' ') | (v == '\n')) & ((pv == ' ') | (pv == '\n'));
+		if ((i = first_lane(m)) < 16)
+			return p + i;
+		p += 16;
+	}
+	return p;
+}
+
 static int
-step_spaces(const char *s, size_t n, size_t from, struct buf *out)
+step_spaces(const struct normalise *t, const char *s, size_t n, size_t from,
+    struct buf *out)
 {
 	const char *p = s + from, *end = s + n, *run = s, *a, *b;
 	uint64_t w, m;
 	int prev = from == 0 || IS_WS(p[-1]), changed = 0;
 
 	for (;;) {
+		if (t->vec && p > s && end - p >= 16) {
+			p = skip_spaced16(p, end);
+			prev = IS_WS(p[-1]);
+		}
 		while (end - p >= 8) {
 			memcpy(&w, p, 8);
 			m = bytes_eq(w, ' ') | bytes_eq(w, '\n');
@@ -1061,7 +1125,7 @@ normalise_text(struct normalise *t, const char *s, size_t n,
 	}
 	if (t->o.spaces) {
 		o = other_buf(t, cur, NULL);
-		STEP(step_spaces(cur, curn, from, o), o);
+		STEP(step_spaces(t, cur, curn, from, o), o);
 	}
 	if (!changed || (curn == n && memcmp(cur, s, n) == 0))
 		return 0;

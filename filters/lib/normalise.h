@@ -69,9 +69,12 @@ struct normalise {
 						 * 0xFF when not one character */
 	uint8_t			 mask;		/* flags that make text unclean */
 	int			 swar;		/* printable ASCII is clean */
-	int			 vec;		/* clean_len's 16-byte path; on
-						 * when swar (tests turn it off) */
-	unsigned char		 lead[32], nlead[32]; /* clean leads */
+	int			 vec;		/* the 16-byte paths are on
+						 * (tests turn them off) */
+	struct leads {		/* by a lead byte's low five bits: the */
+		unsigned char	 first[32];	/* run of leads around it */
+		unsigned char	 n[32];		/* without a flag, or 0 */
+	}			 clean, chars, inert;	/* t->mask, steps 1-3, 6 */
 	int			 ascii_inert;	/* no ASCII is F_NORM */
 	int			 ascii_upper;	/* only A-Z are F_NORM */
 	char			 ascii_map[128]; /* what the form maps it to */

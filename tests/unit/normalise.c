@@ -152,6 +152,23 @@ clean_reference(enum normalise_form form, const char *s, size_t n,
 	buf_release(&mapped);
 }
 
+/* Whether fast and slow (vec off) clean s[0..n) alike. */
+static int
+same_result(struct normalise *fast, struct normalise *slow, const char *s,
+    size_t n)
+{
+	const char *a, *b;
+	size_t an, bn, abad = 0, bbad = 0;
+	int ar, br;
+
+	if (normalise_is_clean(fast, s, n) != normalise_is_clean(slow, s, n))
+		return 0;
+	ar = normalise_text(fast, s, n, &a, &an, &abad);
+	br = normalise_text(slow, s, n, &b, &bn, &bbad);
+	return ar == br && abad == bbad &&
+	    (ar < 0 || (an == bn && memcmp(a, b, an) == 0));
+}
+
 int
 main(void)
 {
@@ -372,9 +389,10 @@ main(void)
 	}
 
 	/*
-	 * clean_len's 16-byte path against the scalar one (vec off): random
-	 * texts long enough for it, and every one- and two-byte character
-	 * and a few wider ones at every offset of clean text that takes it.
+	 * The 16-byte paths against the scalar ones (vec off), for each form
+	 * with and without the clean-up steps: random texts long enough for
+	 * them, and every one- and two-byte character and a few wider ones at
+	 * every offset of a clean text that takes them.
 	 */
 	{
 		static const char *const pieces[] = {
@@ -398,9 +416,11 @@ main(void)
 		size_t fl = sizeof filler - 1;
 		int allok = 1;
 
-		for (f = 0; f < sizeof vf / sizeof vf[0]; f++) {
+		for (f = 0; f < 2 * sizeof vf / sizeof vf[0]; f++) {
 			o = d;
-			o.form = vf[f];
+			o.form = vf[f / 2];
+			if (f % 2 == 1)
+				o.spaces = o.lines = o.invisible = 0;
 			normalise_init(&fast, &o);
 			normalise_init(&slow, &o);
 			slow.vec = 0;
@@ -414,12 +434,12 @@ main(void)
 					    (sizeof pieces / sizeof pieces[0])];
 					buf_add(&text, piece, strlen(piece));
 				}
-				if (normalise_is_clean(&fast, text.data,
-				    text.len) != normalise_is_clean(&slow,
-				    text.data, text.len)) {
+				if (!same_result(&fast, &slow, text.data,
+				    text.len)) {
 					allok = 0;
-					printf("# form %s: '%.*s'\n",
-					    normalise_form_name(vf[f]),
+					printf("# form %s, option set %zu: "
+					    "'%.*s'\n",
+					    normalise_form_name(vf[f / 2]), f % 2,
 					    (int)text.len, text.data);
 				}
 			}
@@ -437,20 +457,20 @@ main(void)
 					buf_add(&text, filler, j);
 					buf_add(&text, u8, k);
 					buf_add(&text, filler + j, fl - j);
-					if (normalise_is_clean(&fast, text.data,
-					    text.len) != normalise_is_clean(&slow,
+					if (!same_result(&fast, &slow,
 					    text.data, text.len)) {
 						allok = 0;
-						printf("# form %s: U+%04X at %zu\n",
-						    normalise_form_name(vf[f]),
-						    c, j);
+						printf("# form %s, option "
+						    "set %zu: U+%04X at %zu\n",
+						    normalise_form_name(vf[f /
+						    2]), f % 2, c, j);
 					}
 				}
 			}
 			normalise_release(&fast);
 			normalise_release(&slow);
 		}
-		CHECK(allok, "16-byte clean scan matches the scalar one");
+		CHECK(allok, "16-byte paths match the scalar ones");
 		buf_release(&text);
 	}
 
