@@ -32,7 +32,7 @@ enum { CL_OTHER, CL_LETTER, CL_DIGIT, CL_NUMBER, CL_SEP };
 #define NAME_MAX_LEN	32	/* a username */
 #define BAD_PATH_END	".:;,('?!`"
 
-static int
+static inline int
 cp_class(uint32_t c)
 {
 	if (c < 0x80) {
@@ -64,7 +64,7 @@ cp_class(uint32_t c)
 }
 
 /* A hashtag character; *cl gets the class. */
-static int
+static inline int
 is_tag_char(uint32_t c, int *cl)
 {
 	*cl = cp_class(c);
@@ -106,7 +106,7 @@ lower_ascii(int c)
 }
 
 /* The code point at s[i] (i < n, valid UTF-8); *next gets its end. */
-static uint32_t
+static inline uint32_t
 cp_at(const char *s, size_t n, size_t i, size_t *next)
 {
 	const unsigned char *p = (const unsigned char *)s + i;
