@@ -435,11 +435,11 @@ invalid_len(const unsigned char *p, const unsigned char *end)
  * is done unsigned, where it wraps.
  */
 typedef signed char v16 __attribute__((vector_size(16)));
-typedef unsigned char u16v __attribute__((vector_size(16)));
+typedef unsigned char uv16 __attribute__((vector_size(16)));
 
 /* The lanes of v (as unsigned) in [lo, lo + len), len >= 1: two steps. */
 #define IN_RANGE16(v, lo, len)						\
-	((v16)((u16v)(v) - (unsigned char)((lo) + 0x80)) <			\
+	((v16)((uv16)(v) - (unsigned char)((lo) + 0x80)) <			\
 	    (signed char)((len) - 0x80))
 
 /* The index of the first lane of m (each 0 or -1) that is set, or 16. */
