@@ -209,7 +209,7 @@ classify(const struct normalise *t, UChar32 c)
 static uint8_t *
 fill_page(struct normalise *t, uint32_t pg)
 {
-	uint8_t *p = pg < LOW_PAGES ? t->low + (pg << 8) : xmalloc(256);
+	uint8_t *p = t->low + (pg << 8);
 	uint32_t i;
 
 	for (i = 0; i < 256; i++)
@@ -218,13 +218,24 @@ fill_page(struct normalise *t, uint32_t pg)
 	return p;
 }
 
+/*
+ * Above U+07FF a page is classified one code point at a time, when first
+ * met: text uses few of them (CJK, emoji).  F_UNKNOWN, a combination no
+ * code point has, marks those not met yet.
+ */
+#define F_UNKNOWN	(F_SP | F_NL)
+
 static inline uint8_t
 flags_of(struct normalise *t, uint32_t c)
 {
 	uint8_t *p = t->page[c >> 8];
 
-	if (p == NULL)
-		p = fill_page(t, c >> 8);
+	if (p == NULL) {
+		p = t->page[c >> 8] = xmalloc(256);
+		memset(p, F_UNKNOWN, 256);
+	}
+	if (p[c & 0xFF] == F_UNKNOWN)
+		p[c & 0xFF] = classify(t, (UChar32)c);
 	return p[c & 0xFF];
 }
 
@@ -248,6 +259,36 @@ skip_two_byte(const struct normalise *t, const unsigned char *p,
 		p += 8;
 	}
 	return p;
+}
+
+/*
+ * For each lead byte C2..DF (by its low five bits), the longest run of
+ * lead bytes around it whose 64 characters have no flag in mask: its
+ * first lead byte and length, 0 when the lead's own characters have one.
+ */
+static void
+lead_ranges(const struct normalise *t, uint8_t mask, struct leads *l)
+{
+	int clean[32], i, j, a, b;
+
+	for (i = 0; i < 32; i++) {
+		clean[i] = i >= 2;
+		for (j = 0; j < 64 && clean[i]; j++)
+			if (t->low[i << 6 | j] & mask)
+				clean[i] = 0;
+	}
+	for (i = 0; i < 32; i++) {
+		l->first[i] = 0xC0;
+		l->n[i] = 0;
+		if (!clean[i])
+			continue;
+		for (a = i; a > 0 && clean[a - 1]; a--)
+			continue;
+		for (b = i; b < 31 && clean[b + 1]; b++)
+			continue;
+		l->first[i] = (unsigned char)(0xC0 + a);
+		l->n[i] = (unsigned char)(b - a + 1);
+	}
 }
 
 void
@@ -293,6 +334,9 @@ normalise_init(struct normalise *t, const struct normalise_opts *o)
 		memcpy(&pair, utf8, 2);
 		t->pair[pair] = t->low[i];
 	}
+	lead_ranges(t, t->mask, &t->clean);
+	lead_ranges(t, CHAR_FLAGS, &t->chars);
+	lead_ranges(t, F_NORM, &t->inert);
 	t->swar = o->spaces;
 	t->ascii_inert = 1;
 	upper_only = 1;
@@ -314,6 +358,7 @@ normalise_init(struct normalise *t, const struct normalise_opts *o)
 			upper_only = 0;
 	}
 	t->ascii_upper = !t->ascii_inert && upper_only;
+	t->vec = 1;
 	buf_init(&t->a);
 	buf_init(&t->b);
 	buf_init(&t->c);
@@ -385,6 +430,82 @@ invalid_len(const unsigned char *p, const unsigned char *end)
 }
 
 /*
+ * GCC's vector extension (clang has it too): SSE2 on x86-64, NEON on ARM,
+ * plain code elsewhere.  A comparison sets a lane to 0 or -1; arithmetic
+ * is done unsigned, where it wraps.
+ */
+typedef signed char v16 __attribute__((vector_size(16)));
+typedef unsigned char uv16 __attribute__((vector_size(16)));
+
+/* The lanes of v (as unsigned) in [lo, lo + len), len >= 1: two steps. */
+#define IN_RANGE16(v, lo, len)						\
+	((v16)((uv16)(v) - (unsigned char)((lo) + 0x80)) <			\
+	    (signed char)((len) - 0x80))
+
+/* The index of the first lane of m (each 0 or -1) that is set, or 16. */
+static inline size_t
+first_lane(v16 m)
+{
+	uint64_t h[2];
+
+	memcpy(h, &m, 16);
+#if __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__
+	if (h[0] != 0)
+		return (size_t)__builtin_clzll(h[0]) >> 3;
+	return h[1] != 0 ? 8 + ((size_t)__builtin_clzll(h[1]) >> 3) : 16;
+#else
+	if (h[0] != 0)
+		return (size_t)__builtin_ctzll(h[0]) >> 3;
+	return h[1] != 0 ? 8 + ((size_t)__builtin_ctzll(h[1]) >> 3) : 16;
+#endif
+}
+
+/* What skip16 lets through besides the two-byte characters of its leads. */
+#define S16_ASCII	1	/* any ASCII, not only printable, space, LF */
+#define S16_SINGLE	2	/* but no space or LF after another */
+#define S16_VALID	4	/* the text is valid UTF-8: no need to check
+				 * that continuation bytes follow leads */
+
+/*
+ * Skip 16 bytes at a time while they are ASCII as how allows and two-byte
+ * characters whose lead byte is one of the nlead from lead (nlead may be
+ * 0).  Unless how is S16_ASCII | S16_VALID, the tests of a byte look at
+ * the byte before too: p must be past the start of the text.  p must be
+ * at a character boundary; returns the first byte that fails, or the
+ * lead byte just before it.
+ */
+static inline const unsigned char *
+skip16(const unsigned char *p, const unsigned char *end, unsigned char lead,
+    unsigned char nlead, int how)
+{
+	v16 v, pv, ws, cont, ok, bad;
+	size_t i;
+
+	while (end - p >= 16) {
+		memcpy(&v, p, 16);
+		cont = v < -0x40;
+		ws = (v == ' ') | (v == '\n');
+		ok = cont | IN_RANGE16(v, lead, nlead);
+		if (how & S16_ASCII)
+			ok |= v >= 0;
+		else
+			ok |= IN_RANGE16(v, 0x21, 0x7F - 0x21) | ws;
+		bad = ~ok;
+		if ((how & (S16_SINGLE | S16_VALID)) != S16_VALID)
+			memcpy(&pv, p - 1, 16);
+		/* a continuation byte exactly after a lead; no two spaces */
+		if (!(how & S16_VALID))
+			bad |= cont ^ IN_RANGE16(pv, lead, nlead);
+		if (how & S16_SINGLE)
+			bad |= ws & ((pv == ' ') | (pv == '\n'));
+		if ((i = first_lane(bad)) < 16)	/* not after a lead */
+			return i > 0 && p[i - 1] >= 0xC0 ? p + i - 1 : p + i;
+		p += p[15] >= 0xC0 ? 15 : 16;	/* stop on a boundary */
+	}
+	return p;
+}
+
+/*
  * The offset of the first byte that steps 1 to 7 would change or that
  * decides they change something (n when the text is clean).  Everything
  * before it is valid UTF-8 without a flagged character, runs of spaces or
@@ -398,9 +519,21 @@ clean_len(struct normalise *t, const char *s, size_t n)
 	uint8_t f, mask = t->mask;
 	uint16_t pair;
 	size_t k;
+	unsigned char lead = 0xC0, nlead = 0;	/* for skip16 */
 	int prev = 1;	/* the last byte was a space or LF */
+	int vec = t->vec && t->swar;	/* printable ASCII is clean */
 
 	while (p < end) {
+		/*
+		 * Sixteen bytes at a time through ASCII and the two-byte
+		 * characters of the lead bytes around the last one seen.
+		 */
+		if (vec && p > (const unsigned char *)s && end - p >= 16) {
+			p = skip16(p, end, lead, nlead, S16_SINGLE);
+			prev = p[-1] == ' ' || p[-1] == '\n';
+			if (p == end)
+				break;
+		}
 		if (*p < 0x80) {
 			if ((f = t->low[*p]) != 0) {
 				if ((f & mask) || prev)
@@ -429,11 +562,21 @@ clean_len(struct normalise *t, const char *s, size_t n)
 			}
 			continue;
 		}
+		prev = 0;
+		if (vec && *p >= 0xC2 && *p < 0xE0 && t->clean.n[*p & 0x1F] &&
+		    t->clean.first[*p & 0x1F] != lead) {
+			/* a new clean lead: the vector path takes it */
+			lead = t->clean.first[*p & 0x1F];
+			nlead = t->clean.n[*p & 0x1F];
+			if (end - p < 2 || (p[1] & 0xC0) != 0x80)
+				goto out;
+			p += 2;
+			continue;
+		}
 		/*
 		 * A run of other characters, and of the single spaces between
 		 * its words (Cyrillic, say); two-byte ones decoded inline.
 		 */
-		prev = 0;
 		for (;;) {
 			p = skip_two_byte(t, p, end, mask);
 			while (end - p >= 2) {
@@ -492,9 +635,19 @@ step_chars(struct normalise *t, const char *s, size_t n, size_t from,
 	    *end = run + n;
 	uint8_t f;
 	size_t k;
-	int changed = 0;
+	unsigned char lead = 0xC0, nlead = 0;	/* for skip16 */
+	int changed = 0, vec = t->vec;
 
 	while (p < end) {
+		/*
+		 * Sixteen bytes at a time, unless the last two-byte letter
+		 * had a lead byte with a flagged character (Arabic, say).
+		 */
+		if (vec && p > (const unsigned char *)s && end - p >= 16) {
+			p = skip16(p, end, lead, nlead, 0);
+			if (p == end)
+				break;
+		}
 		if (*p < 0x80) {
 			if ((f = t->low[*p] & CHAR_FLAGS) == 0) {
 				p = skip_plain(p + 1, end);
@@ -506,6 +659,9 @@ step_chars(struct normalise *t, const char *s, size_t n, size_t from,
 			k = 2;
 			if ((f = t->low[(*p & 0x1F) << 6 | (p[1] & 0x3F)] &
 			    CHAR_FLAGS) == 0) {
+				lead = t->chars.first[*p & 0x1F];
+				nlead = t->chars.n[*p & 0x1F];
+				vec = t->vec && nlead != 0;
 				p = skip_two_byte(t, p + 2, end, CHAR_FLAGS);
 				continue;
 			}
@@ -731,12 +887,24 @@ step_norm(struct normalise *t, const char *s, size_t n, size_t from,
 	const unsigned char *base = (const unsigned char *)s, *p = base + from,
 	    *end = base + n, *floor = base, *run = base, *start, *q;
 	size_t k, before;
-	int changed = 0, begun = 0;
+	unsigned char lead = 0xC0, nlead = 0;	/* for skip16 */
+	int changed = 0, begun = 0, vec = t->vec && t->ascii_inert;
 
 	if (t->norm == NULL)
 		return 0;
 	while (p < end) {
+		/* as in step_chars */
+		if (vec && end - p >= 16) {
+			p = skip16(p, end, lead, nlead, S16_ASCII | S16_VALID);
+			if (p == end)
+				break;
+		}
 		if (!(flags_at(t, p, end, &k) & F_NORM)) {
+			if (k == 2) {
+				lead = t->inert.first[*p & 0x1F];
+				nlead = t->inert.n[*p & 0x1F];
+				vec = t->vec && t->ascii_inert && nlead != 0;
+			}
 			p += k;
 			if (k == 1 && t->ascii_inert)
 				p = skip_ascii(p, end);
@@ -804,14 +972,40 @@ step_norm(struct normalise *t, const char *s, size_t n, size_t from,
  */
 #define IS_WS(c)	((c) == ' ' || (c) == '\n')
 
+/*
+ * Skip 16 bytes at a time while no space or LF follows another; p must
+ * be past the start of the text.
+ */
+static inline const char *
+skip_spaced16(const char *p, const char *end)
+{
+	v16 v, pv, m;
+	size_t i;
+
+	while (end - p >= 16) {
+		memcpy(&v, p, 16);
+		memcpy(&pv, p - 1, 16);
+		m = ((v == ' ') | (v == '\n')) & ((pv == ' ') | (pv == '\n'));
+		if ((i = first_lane(m)) < 16)
+			return p + i;
+		p += 16;
+	}
+	return p;
+}
+
 static int
-step_spaces(const char *s, size_t n, size_t from, struct buf *out)
+step_spaces(const struct normalise *t, const char *s, size_t n, size_t from,
+    struct buf *out)
 {
 	const char *p = s + from, *end = s + n, *run = s, *a, *b;
 	uint64_t w, m;
 	int prev = from == 0 || IS_WS(p[-1]), changed = 0;
 
 	for (;;) {
+		if (t->vec && p > s && end - p >= 16) {
+			p = skip_spaced16(p, end);
+			prev = IS_WS(p[-1]);
+		}
 		while (end - p >= 8) {
 			memcpy(&w, p, 8);
 			m = bytes_eq(w, ' ') | bytes_eq(w, '\n');
@@ -931,7 +1125,7 @@ normalise_text(struct normalise *t, const char *s, size_t n,
 	}
 	if (t->o.spaces) {
 		o = other_buf(t, cur, NULL);
-		STEP(step_spaces(cur, curn, from, o), o);
+		STEP(step_spaces(t, cur, curn, from, o), o);
 	}
 	if (!changed || (curn == n && memcmp(cur, s, n) == 0))
 		return 0;

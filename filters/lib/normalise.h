@@ -23,9 +23,10 @@
  * is idempotent.
  *
  * The fast path: one scan tells whether the text is already clean, using a
- * per-code-point table built from ICU, 256 code points at a time (up to
- * U+07FF at once, the rest lazily), eight bytes at a time through ASCII
- * and through two-byte letters; clean text is never copied or converted.
+ * per-code-point table built from ICU (up to U+07FF at once, the rest one
+ * code point at a time when first met), sixteen bytes at a time through
+ * ASCII and the two-byte letters of clean lead bytes, eight at a time
+ * through other two-byte letters; clean text is never copied or converted.
  * Text that is not clean goes through the steps, from the first character
  * the scan found unclean; normalisation converts to UTF-16 only the segments
  * around characters that are not "normalisation-inert starters" (quick
@@ -68,6 +69,12 @@ struct normalise {
 						 * 0xFF when not one character */
 	uint8_t			 mask;		/* flags that make text unclean */
 	int			 swar;		/* printable ASCII is clean */
+	int			 vec;		/* the 16-byte paths are on
+						 * (tests turn them off) */
+	struct leads {		/* by a lead byte's low five bits: the */
+		unsigned char	 first[32];	/* run of leads around it */
+		unsigned char	 n[32];		/* without a flag, or 0 */
+	}			 clean, chars, inert;	/* t->mask, steps 1-3, 6 */
 	int			 ascii_inert;	/* no ASCII is F_NORM */
 	int			 ascii_upper;	/* only A-Z are F_NORM */
 	char			 ascii_map[128]; /* what the form maps it to */

@@ -10,6 +10,8 @@
 
 #include <unicode/uchar.h>
 #include <unicode/ucasemap.h>
+#include <unicode/ustring.h>
+#include <unicode/utf16.h>
 #include <xxhash.h>
 
 #include "json.h"
@@ -32,7 +34,7 @@ enum { CL_OTHER, CL_LETTER, CL_DIGIT, CL_NUMBER, CL_SEP };
 #define NAME_MAX_LEN	32	/* a username */
 #define BAD_PATH_END	".:;,('?!`"
 
-static int
+static inline int
 cp_class(uint32_t c)
 {
 	if (c < 0x80) {
@@ -64,7 +66,7 @@ cp_class(uint32_t c)
 }
 
 /* A hashtag character; *cl gets the class. */
-static int
+static inline int
 is_tag_char(uint32_t c, int *cl)
 {
 	*cl = cp_class(c);
@@ -106,7 +108,7 @@ lower_ascii(int c)
 }
 
 /* The code point at s[i] (i < n, valid UTF-8); *next gets its end. */
-static uint32_t
+static inline uint32_t
 cp_at(const char *s, size_t n, size_t i, size_t *next)
 {
 	const unsigned char *p = (const unsigned char *)s + i;
@@ -1067,20 +1069,68 @@ out:
 	return rc;
 }
 
+/*
+ * Folding goes one code point at a time.  What a code point of the Basic
+ * Multilingual Plane folds to when that is one such code point, else 0;
+ * the table is filled as code points are met.
+ */
+#define FOLD_UNKNOWN	0xFFFF
+
+static inline uint32_t
+fold_bmp(struct tags *t, uint32_t c)
+{
+	UErrorCode err = U_ZERO_ERROR;
+	UChar u = (UChar)c, f[4];
+	int32_t len;
+
+	if (t->fold == NULL) {
+		t->fold = xmalloc(0x10000 * sizeof *t->fold);
+		memset(t->fold, 0xFF, 0x10000 * sizeof *t->fold);
+	}
+	if (t->fold[c] == FOLD_UNKNOWN) {
+		len = u_strFoldCase(f, 4, &u, 1, U_FOLD_CASE_DEFAULT, &err);
+		if (U_FAILURE(err))
+			die(EX_SOFTWARE, "case folding failed: %s",
+			    u_errorName(err));
+		t->fold[c] = len == 1 && !U16_IS_SURROGATE(f[0]) ? f[0] : 0;
+	}
+	return t->fold[c];
+}
+
 void
 tags_fold(struct tags *t, const char *s, size_t n, struct buf *out)
 {
 	UErrorCode err = U_ZERO_ERROR;
-	size_t i, cap;
+	const unsigned char *p = (const unsigned char *)s;
+	size_t i, k, cap;
 	int32_t len;
+	uint32_t c;
+	unsigned char *d;
 
-	for (i = 0; i < n && (unsigned char)s[i] < 0x80; i++)
+	for (i = 0; i < n && p[i] < 0x80; i++)
 		;
 	if (i == n) {		/* ASCII: the common case */
 		buf_grow(out, n);
 		for (i = 0; i < n; i++)
 			out->data[out->len + i] = (char)lower_ascii(s[i]);
 		buf_setlen(out, out->len + n);
+		return;
+	}
+	/*
+	 * Without ICU's string functions while each character folds to one
+	 * of the BMP: no more than three bytes for at least one.
+	 */
+	buf_grow(out, 3 * n);
+	d = (unsigned char *)out->data + out->len;
+	for (i = 0; i < n; i += k) {
+		k = p[i] < 0x80 ? 1 : p[i] < 0xE0 ? 2 : p[i] < 0xF0 ? 3 : 4;
+		if (k == 4 || i + k > n ||
+		    (c = fold_bmp(t, utf8_decode(p + i, k))) == 0)
+			break;
+		d += utf8_encode(d, c);
+	}
+	if (i == n) {
+		buf_setlen(out, (size_t)(d - (unsigned char *)out->data));
 		return;
 	}
 	if (t->casemap == NULL) {
@@ -1114,6 +1164,7 @@ tags_release(struct tags *t)
 	buf_release(&t->store);
 	if (t->casemap != NULL)
 		ucasemap_close(t->casemap);
+	free(t->fold);
 	memset(t, 0, sizeof *t);
 }
 

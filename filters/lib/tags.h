@@ -50,6 +50,8 @@ struct tags {
 	size_t			 n, cap;
 	struct buf		 store;		/* values decoded from an export */
 	void			*casemap;	/* ICU UCaseMap, for folding */
+	uint16_t		*fold;		/* the BMP folded, filled as
+						 * met; see tags_fold */
 };
 
 void	tags_init(struct tags *);

@@ -152,6 +152,23 @@ clean_reference(enum normalise_form form, const char *s, size_t n,
 	buf_release(&mapped);
 }
 
+/* Whether fast and slow (vec off) clean s[0..n) alike. */
+static int
+same_result(struct normalise *fast, struct normalise *slow, const char *s,
+    size_t n)
+{
+	const char *a, *b;
+	size_t an, bn, abad = 0, bbad = 0;
+	int ar, br;
+
+	if (normalise_is_clean(fast, s, n) != normalise_is_clean(slow, s, n))
+		return 0;
+	ar = normalise_text(fast, s, n, &a, &an, &abad);
+	br = normalise_text(slow, s, n, &b, &bn, &bbad);
+	return ar == br && abad == bbad &&
+	    (ar < 0 || (an == bn && memcmp(a, b, an) == 0));
+}
+
 int
 main(void)
 {
@@ -369,6 +386,92 @@ main(void)
 		CHECK(allok, "fast paths match the reference on random text");
 		buf_release(&text);
 		buf_release(&ref);
+	}
+
+	/*
+	 * The 16-byte paths against the scalar ones (vec off), for each form
+	 * with and without the clean-up steps: random texts long enough for
+	 * them, and every one- and two-byte character and a few wider ones at
+	 * every offset of a clean text that takes them.
+	 */
+	{
+		static const char *const pieces[] = {
+			"a", "word", "abcdefghijklmnopq", " ", "  ", "\n",
+			"\n\n", " \n", "\t", "\x01", "\x7f", "\xd0\xb4",
+			"\xd0\x99", "\xd1\x8f", "\xd0\x98\xcc\x86", "\xcc\x81",
+			"\xc3\xa9", "\xc2\xa0", "\xc2\xad", "\xe2\x80\x8b",
+			"\xe4\xb8\xad", "\xf0\x9f\x98\x80", "\xd9\x84\xd8\xa7",
+			"\xd0\xbc\xd0\xb8\xd1\x80 \xd0\xb4", "\xd0", "\xbc",
+			"\xe2\x80", "\xc0\xaf",
+		};
+		static const char filler[] = "ab \xd0\xb4\xd0\xb0 cd\xd1\x8f "
+		    "\xd0\xbc\xd0\xb8\xd1\x80\nxyz \xc3\xa9t\xc3\xa9 "
+		    "end of it";
+		enum normalise_form vf[] = { NORM_NONE, NORM_NFC, NORM_NFD,
+		    NORM_NFKC, NORM_NFKD };
+		struct normalise fast, slow;
+		struct buf text = BUF_INIT;
+		const char *piece;
+		unsigned seed = 11, c;
+		size_t fl = sizeof filler - 1;
+		int allok = 1;
+
+		for (f = 0; f < 2 * sizeof vf / sizeof vf[0]; f++) {
+			o = d;
+			o.form = vf[f / 2];
+			if (f % 2 == 1)
+				o.spaces = o.lines = o.invisible = 0;
+			normalise_init(&fast, &o);
+			normalise_init(&slow, &o);
+			slow.vec = 0;
+			for (i = 0; i < 20000 && allok; i++) {
+				buf_reset(&text);
+				seed = seed * 1103515245 + 12345;
+				n = (seed >> 16) % 48;
+				for (j = 0; j < n; j++) {
+					seed = seed * 1103515245 + 12345;
+					piece = pieces[(seed >> 16) %
+					    (sizeof pieces / sizeof pieces[0])];
+					buf_add(&text, piece, strlen(piece));
+				}
+				if (!same_result(&fast, &slow, text.data,
+				    text.len)) {
+					allok = 0;
+					printf("# form %s, option set %zu: "
+					    "'%.*s'\n",
+					    normalise_form_name(vf[f / 2]), f % 2,
+					    (int)text.len, text.data);
+				}
+			}
+			for (c = 1; c < 0x10000 && allok; c++) {
+				char u8[4];
+				size_t k;
+
+				if (c >= 0x800 && c % 61 != 0)
+					continue;
+				if (c >= 0xD800 && c <= 0xDFFF)
+					continue;
+				k = utf8_encode((unsigned char *)u8, c);
+				for (j = 0; j <= fl && allok; j++) {
+					buf_reset(&text);
+					buf_add(&text, filler, j);
+					buf_add(&text, u8, k);
+					buf_add(&text, filler + j, fl - j);
+					if (!same_result(&fast, &slow,
+					    text.data, text.len)) {
+						allok = 0;
+						printf("# form %s, option "
+						    "set %zu: U+%04X at %zu\n",
+						    normalise_form_name(vf[f /
+						    2]), f % 2, c, j);
+					}
+				}
+			}
+			normalise_release(&fast);
+			normalise_release(&slow);
+		}
+		CHECK(allok, "16-byte paths match the scalar ones");
+		buf_release(&text);
 	}
 
 	/* Idempotence on every sample, every form, with every option. */

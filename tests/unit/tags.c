@@ -5,9 +5,12 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <unicode/ucasemap.h>
+
 #include "buf.h"
 #include "tags.h"
 #include "unit.h"
+#include "utf8.h"
 
 /* The values of kind k found in s, joined by spaces. */
 static const char *
@@ -88,6 +91,53 @@ main(void)
 	tags_fold(&t, "BRICS \xc3\x89T\xc3\x89 Stra\xc3\x9f" "e", 19, &b);
 	CHECK(BYTES_EQ(b.data, b.len, "brics \xc3\xa9t\xc3\xa9 strasse"),
 	    "tags_fold: ASCII, accents and full folding of sharp s");
+
+	/* The table path against ICU: every BMP code point, and mixed text. */
+	{
+		static const char *const pieces[] = { "A", "z", " ", "\xc3\x9f",
+		    "\xd0\x91", "\xd0\xb1", "\xc4\xb0", "\xc5\xbf", "\xce\x90",
+		    "\xc8\xba", "\xe1\xba\x9e", "\xe2\x84\xaa",
+		    "\xe4\xb8\xad", "\xf0\x90\x90\x80", "\xd4\xb1" };
+		UCaseMap *cm;
+		UErrorCode err = U_ZERO_ERROR;
+		char in[64], want[256];
+		const char *pc;
+		int32_t wn;
+		unsigned seed = 5;
+		size_t n, j;
+		int allok = 1;
+
+		cm = ucasemap_open(NULL, U_FOLD_CASE_DEFAULT, &err);
+		for (int c = 0; c < 0x10000 + 20000 && allok; c++) {
+			n = 0;
+			if (c >= 0xD800 && c <= 0xDFFF)
+				continue;
+			if (c < 0x10000) {
+				in[n++] = 'X';
+				n += utf8_encode((unsigned char *)in + n,
+				    (uint32_t)c);
+				in[n++] = 'y';
+			} else
+				for (j = 0; j < 6; j++) {
+					seed = seed * 1103515245 + 12345;
+					pc = pieces[(seed >> 16) %
+					    (sizeof pieces / sizeof pieces[0])];
+					memcpy(in + n, pc, strlen(pc));
+					n += strlen(pc);
+				}
+			wn = ucasemap_utf8FoldCase(cm, want, sizeof want, in,
+			    (int32_t)n, &err);
+			buf_reset(&b);
+			tags_fold(&t, in, n, &b);
+			if (U_FAILURE(err) || !(b.len == (size_t)wn &&
+			    memcmp(b.data, want, b.len) == 0)) {
+				allok = 0;
+				printf("# tags_fold: '%.*s'\n", (int)n, in);
+			}
+		}
+		ucasemap_close(cm);
+		CHECK(allok, "tags_fold: the table path matches ICU");
+	}
 
 	tags_set_init(&set);
 	CHECK(tags_set_add(&set, "a", 1) == 1 && tags_set_add(&set, "b", 1) ==
