@@ -52,8 +52,6 @@ struct opts {
 	const char	*field;
 	int		 lower, tsv;
 	unsigned	 kinds;		/* bit k: kind k wanted */
-	unsigned	 keylens;	/* bit n: a wanted field's name is n
-					 * bytes long */
 };
 
 /* Parse "hashtags,urls" (singular names too) into a bit set. */
@@ -141,59 +139,6 @@ entities(struct recin *in, struct record *r, const struct opts *o,
 	return 0;
 }
 
-/*
- * Whether r may have a member named like one of the wanted fields (an
- * escaped key might spell one).  Without one, they go at the end.
- */
-static int
-has_tag_field(const struct record *r, const struct opts *o)
-{
-	const struct field *f;
-	size_t i;
-	int k;
-
-	for (i = 0; i < r->nf; i++) {
-		f = &r->f[i];
-		if (f->key_escaped)
-			return 1;
-		if (f->keylen >= 32 || !(o->keylens & 1u << f->keylen))
-			continue;
-		for (k = 0; k < TAGS_NKINDS; k++)
-			if ((o->kinds & 1u << k) &&
-			    strncmp(f->key, tags_field[k], f->keylen) == 0 &&
-			    tags_field[k][f->keylen] == '\0')
-				return 1;
-	}
-	return 0;
-}
-
-/*
- * Write r with the fields vals[k] (JSON arrays) of the wanted kinds added
- * at its end, as record_write would after record_edit, without copying
- * the record through the edit buffers first.
- */
-static void
-write_added(const struct record *r, unsigned kinds, const struct buf *vals,
-    struct out *out)
-{
-	int k, comma = r->nf > 0;
-
-	out_write(out, r->p, r->close);
-	for (k = 0; k < TAGS_NKINDS; k++) {
-		if (!(kinds & 1u << k))
-			continue;
-		if (comma)
-			out_putc(out, ',');
-		comma = 1;
-		out_putc(out, '"');
-		out_write(out, tags_field[k], strlen(tags_field[k]));
-		out_write(out, "\":", 2);
-		out_write(out, vals[k].data, vals[k].len);
-	}
-	out_write(out, r->p + r->close, r->len - r->close);
-	out_putc(out, '\n');
-}
-
 /* The record's id for --tsv: a number as written, a string's value. */
 static void
 tsv_id(struct record *r, struct buf *line)
@@ -213,7 +158,7 @@ tsv_id(struct record *r, struct buf *line)
 int
 main(int argc, char *argv[])
 {
-	struct opts o = { "text", 0, 0, (1u << TAGS_NKINDS) - 1, 0 };
+	struct opts o = { "text", 0, 0, (1u << TAGS_NKINDS) - 1 };
 	struct out out, rejects, *rej = NULL;
 	const char *output = NULL, *rejects_path = NULL;
 	struct recin in;
@@ -250,9 +195,6 @@ main(int argc, char *argv[])
 		}
 	argc -= optind;
 	argv += optind;
-	for (k = 0; k < TAGS_NKINDS; k++)
-		if (o.kinds & 1u << k)
-			o.keylens |= 1u << strlen(tags_field[k]);
 
 	out_open_main(&out, output);
 	rej = out_open_rejects(&rejects, rejects_path);
@@ -312,18 +254,14 @@ main(int argc, char *argv[])
 		if (o.tsv)
 			continue;
 		for (k = 0; k < TAGS_NKINDS; k++) {
+			if (!(o.kinds & 1u << k))
+				continue;
 			if (vals[k].len == 0)
 				buf_addch(&vals[k], '[');
 			buf_addch(&vals[k], ']');
+			buf_add(record_edit(&r, tags_field[k]), vals[k].data,
+			    vals[k].len);
 		}
-		if (!has_tag_field(&r, &o)) {
-			write_added(&r, o.kinds, vals, &out);
-			continue;
-		}
-		for (k = 0; k < TAGS_NKINDS; k++)
-			if (o.kinds & 1u << k)
-				buf_add(record_edit(&r, tags_field[k]),
-				    vals[k].data, vals[k].len);
 		record_write(&r, &out);
 	}
 	status_set(&status, recin_close(&in));

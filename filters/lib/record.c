@@ -337,12 +337,30 @@ record_set_null(struct record *r, const char *key)
 	buf_add(record_edit(r, key), "null", 4);
 }
 
+/* Append the edits of members r does not have, each after a comma. */
+static void
+render_added(struct record *r, struct buf *out)
+{
+	size_t j;
+	int comma = r->nf > 0;
+
+	for (j = 0; j < r->ne; j++) {
+		if (r->e[j].field != SIZE_MAX)
+			continue;
+		if (comma)
+			buf_addch(out, ',');
+		comma = 1;
+		json_add_string(out, r->e[j].key, strlen(r->e[j].key));
+		buf_addch(out, ':');
+		buf_add(out, r->vals.data + r->e[j].off, r->e[j].len);
+	}
+}
+
 void
 record_render(struct record *r, struct buf *out)
 {
 	const struct field *f;
 	size_t i, j, cursor = 0;
-	int comma;
 
 	edit_close_pending(r);
 	for (i = 0; i < r->nf; i++)
@@ -356,17 +374,7 @@ record_render(struct record *r, struct buf *out)
 			cursor = (size_t)(f->val - r->p) + f->vallen;
 		}
 	buf_add(out, r->p + cursor, r->close - cursor);
-	comma = r->nf > 0;
-	for (j = 0; j < r->ne; j++) {
-		if (r->e[j].field != SIZE_MAX)
-			continue;
-		if (comma)
-			buf_addch(out, ',');
-		comma = 1;
-		json_add_string(out, r->e[j].key, strlen(r->e[j].key));
-		buf_addch(out, ':');
-		buf_add(out, r->vals.data + r->e[j].off, r->e[j].len);
-	}
+	render_added(r, out);
 	buf_add(out, r->p + r->close, r->len - r->close);
 	buf_addch(out, '\n');
 }
@@ -374,14 +382,26 @@ record_render(struct record *r, struct buf *out)
 void
 record_write(struct record *r, struct out *o)
 {
-	if (r->ne == 0) {
-		out_write(o, r->p, r->len);
-		out_putc(o, '\n');
+	size_t j;
+
+	for (j = 0; j < r->ne && r->e[j].field == SIZE_MAX; j++)
+		;
+	if (j < r->ne) {
+		/* Members replaced in the middle: render it whole. */
+		buf_reset(&r->tmp);
+		record_render(r, &r->tmp);
+		out_write(o, r->tmp.data, r->tmp.len);
 		return;
 	}
+	/* Nothing replaced (or nothing edited): the record's own bytes, the
+	 * new members, its closing brace. */
+	edit_close_pending(r);
+	out_write(o, r->p, r->close);
 	buf_reset(&r->tmp);
-	record_render(r, &r->tmp);
+	render_added(r, &r->tmp);
 	out_write(o, r->tmp.data, r->tmp.len);
+	out_write(o, r->p + r->close, r->len - r->close);
+	out_putc(o, '\n');
 }
 
 void
