@@ -136,7 +136,7 @@ static const unsigned char hi2_tab[16] = {
 	_mm256_permute2x128_si256((prev), (v), 0x21), 16 - (n))
 
 /* How many of the last bytes of p[0..i) start a character not yet ended. */
-static size_t
+static inline size_t
 unfinished(const unsigned char *p, size_t i)
 {
 	if (i >= 1 && p[i - 1] >= 0xC0)
@@ -159,12 +159,22 @@ text_avx2(const unsigned char *p, size_t n, int esc)
 	const __m256i ctl = _mm256_set1_epi8(0x1F);
 	const __m256i e2 = _mm256_set1_epi8((char)0xE2);
 	__m256i v, prev = _mm256_setzero_si256(), p1, p2, p3, sc, must, err;
-	uint32_t sp, bad, m;
-	size_t i, s;
+	unsigned char tail[32];
+	uint32_t sp, bad, m, in;
+	size_t i, s, len;
 
-	for (i = 0; n - i >= 32; i += 32) {
-		v = _mm256_loadu_si256((const __m256i *)(p + i));
-		sp = (uint32_t)_mm256_movemask_epi8(_mm256_or_si256(
+	for (i = 0; i < n; i += 32) {
+		if ((len = n - i) >= 32) {
+			v = _mm256_loadu_si256((const __m256i *)(p + i));
+			in = UINT32_MAX;
+		} else {
+			/* The last bytes, and spaces after them. */
+			memset(tail, ' ', sizeof tail);
+			memcpy(tail, p + i, len);
+			v = _mm256_loadu_si256((const __m256i *)tail);
+			in = (1u << len) - 1;
+		}
+		sp = in & (uint32_t)_mm256_movemask_epi8(_mm256_or_si256(
 		    _mm256_or_si256(_mm256_cmpeq_epi8(v, quote),
 		    _mm256_cmpeq_epi8(v, bslash)),
 		    _mm256_cmpeq_epi8(_mm256_min_epu8(v, ctl), v)));
@@ -187,6 +197,10 @@ text_avx2(const unsigned char *p, size_t n, int esc)
 				i += (size_t)__builtin_ctz(sp);
 				goto out;
 			}
+			if (len < 32) {
+				i = n;
+				goto out;
+			}
 			prev = v;
 			continue;
 		}
@@ -206,8 +220,10 @@ text_avx2(const unsigned char *p, size_t n, int esc)
 		    _mm256_subs_epu8(p3, _mm256_set1_epi8((char)(0xF0 - 0x80)))),
 		    _mm256_set1_epi8((char)0x80));
 		err = _mm256_xor_si256(must, sc);
+		/* In the last block, up to the first space after the end,
+		 * which shows a character cut short there. */
 		bad = ~(uint32_t)_mm256_movemask_epi8(_mm256_cmpeq_epi8(err,
-		    _mm256_setzero_si256()));
+		    _mm256_setzero_si256())) & (in << 1 | 1);
 		if (sp != 0) {
 			s = (size_t)__builtin_ctz(sp);
 			/* Good up to the special, which ends any character
@@ -220,6 +236,10 @@ text_avx2(const unsigned char *p, size_t n, int esc)
 		}
 		if (bad != 0)
 			break;
+		if (len < 32) {
+			i = n;
+			goto out;
+		}
 		prev = v;
 	}
 	i -= unfinished(p, i);
@@ -230,11 +250,11 @@ out:
 	return i;
 }
 
-/* Plain text at p: 0 unless AVX2 is on and there are 32 bytes or more. */
+/* Plain text at p: 0 unless AVX2 is on and there are 16 bytes or more. */
 static inline size_t
 text_fast(const unsigned char *p, const unsigned char *end, int esc)
 {
-	if (end - p < 32 || !simd)
+	if (end - p < 16 || !simd)
 		return 0;
 	return text_avx2(p, (size_t)(end - p), esc);
 }
