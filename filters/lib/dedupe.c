@@ -37,6 +37,7 @@
 #define E_MAXOFF	0xFFFFFFFFu
 #define ONES		0x0101010101010101u
 #define HI		0x8080808080808080u
+#define BITS		0x8040201008040201u
 #define KEEP_MASK	(U_GC_L_MASK | U_GC_M_MASK | U_GC_N_MASK)
 
 /* ASCII folds to itself lower-cased, letters and digits only. */
@@ -57,6 +58,8 @@ static const unsigned char ascii_fold[128] = {
 	['z'] = 'z',
 };
 
+static uint64_t	fold_entry(struct para_fold *, uint32_t);
+
 static void
 icu_check(UErrorCode err, const char *what)
 {
@@ -68,8 +71,12 @@ void
 para_fold_init(struct para_fold *f)
 {
 	UErrorCode err = U_ZERO_ERROR;
-	UVersionInfo v;
+	UVersionInfo uv;
 	UChar32 c;
+	unsigned char u[4];
+	uint64_t e;
+	uint32_t v;
+	size_t n;
 
 	memset(f, 0, sizeof *f);
 	f->nfkc_cf = unorm2_getNFKCCasefoldInstance(&err);
@@ -81,8 +88,18 @@ para_fold_init(struct para_fold *f)
 			    (unsigned)c);
 	f->cp = xcalloc(0x110000, sizeof *f->cp);
 	buf_init(&f->arena);
-	u_getUnicodeVersion(v);
-	memcpy(f->unicode, v, sizeof f->unicode);
+	/* Blocks copy the Cyrillic small letters as they are. */
+	for (c = 0x430; c < 0x460; c++) {
+		n = utf8_encode(u, (uint32_t)c);
+		e = fold_entry(f, (uint32_t)c);
+		v = (uint32_t)e;
+		if ((e & (E_BB | E_INLINE)) != (E_BB | E_INLINE) ||
+		    E_LEN(e) != n || memcmp(&v, u, n) != 0)
+			die(EX_SOFTWARE, "icu: U+%04X does not fold to itself",
+			    (unsigned)c);
+	}
+	u_getUnicodeVersion(uv);
+	memcpy(f->unicode, uv, sizeof f->unicode);
 }
 
 void
@@ -179,93 +196,146 @@ next_cp(const unsigned char *p, const unsigned char *end, size_t *len)
 	return utf8_decode(p, n);
 }
 
-/* Whether the 16 bytes at p are all ASCII. */
-static inline int
-ascii16(const unsigned char *p)
-{
-	uint64_t w[2];
+/*
+ * Sixteen bytes as a vector: GCC's vector extension (clang has it too),
+ * SSE2 on x86-64, NEON on ARM, plain code elsewhere.
+ */
+typedef unsigned char u8x16 __attribute__((vector_size(16)));
 
-	memcpy(w, p, 16);
-	return ((w[0] | w[1]) & HI) == 0;
-}
-
-/* Bit i set when byte i of the ASCII w is a letter or a digit. */
+/* Bit i set when byte i of c (each byte 0 or 0xFF) is set. */
 static inline unsigned
-alnum_mask(uint64_t w)
+mask16(u8x16 c)
 {
-	/* Letters alone have w | 0x20 in a-z; bit 7 set when >= the bound. */
-	uint64_t l = w | ONES * 0x20;
-	uint64_t m = ((l + ONES * 0x1F) & ~(l + ONES * 0x05)) |
-	    ((w + ONES * 0x50) & ~(w + ONES * 0x46));
+	uint64_t h[2];
 
-	/* Gather the high bits into one byte, as SSE2's movemask does. */
-	return (unsigned)((((m & HI) >> 7) * 0x0102040810204080u) >> 56);
+	memcpy(h, &c, 16);
+#if __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__
+	h[0] = __builtin_bswap64(h[0]);
+	h[1] = __builtin_bswap64(h[1]);
+#endif
+	/* Byte j keeps bit j alone; the multiply adds the eight up. */
+	return (unsigned)((h[0] & BITS) * ONES >> 56 |
+	    (h[1] & BITS) * ONES >> 56 << 8);
 }
 
 /*
- * Fold the 16 ASCII bytes at p to d + o: letters lower-cased, digits,
- * nothing else.  Each run of kept bytes goes by one 16-byte copy, so d
- * needs 16 bytes of room past o.  Returns the new o; *last is 1 when the
- * last byte was kept.
+ * The Cyrillic small letters U+0430 to U+045F (D0 B0-BF, D1 80-9F): most
+ * of a Russian text, and each folds to itself, with a boundary before
+ * (para_fold_init checks).  Byte i is 0xFF when a letter starts there;
+ * v1 is the block one byte on.
+ */
+static inline u8x16
+cyrillic16(u8x16 v, u8x16 v1)
+{
+	return (u8x16)((v == 0xD0) & ((v1 & 0xF0) == 0xB0)) |
+	    (u8x16)((v == 0xD1) & ((v1 & 0xE0) == 0x80));
+}
+
+/* Byte i is 0xFF when byte i is ASCII and a letter or a digit. */
+static inline u8x16
+alnum16(u8x16 v)
+{
+	u8x16 l = v | 0x20;
+
+	return (u8x16)((u8x16)(l - 'a') < 26) |
+	    (u8x16)((u8x16)(v - '0') < 10);
+}
+
+/*
+ * Copy the bytes of low flagged in keep to d + o, by runs: each run goes
+ * by one 16-byte copy, so low needs 16 readable bytes past its 16 and d
+ * needs 16 bytes of room past the end.  Returns the new o.
  */
 static inline size_t
-fold_ascii16(const unsigned char *p, unsigned char *d, size_t o,
-    size_t *last)
+copy_runs(const unsigned char *low, unsigned keep, unsigned char *d, size_t o)
 {
-	uint64_t w[2];
-	unsigned char low[32];
-	unsigned m, t, i;
+	unsigned i, t;
 
-	memcpy(w, p, 16);
-	m = alnum_mask(w[0]) | alnum_mask(w[1]) << 8;
-	*last = m >> 15;
-	/* Digits have bit 5 set already, so w | 0x20 is the folded byte. */
-	w[0] |= ONES * 0x20;
-	w[1] |= ONES * 0x20;
-	memcpy(low, w, 16);
-	/* The copies read up to 15 bytes past the folded ones. */
-	memset(low + 16, 0, 16);
-	while (m != 0) {
-		/* t: m with its lowest run of ones carried away. */
-		i = (unsigned)__builtin_ctz(m);
-		t = m + (m & -m);
+	while (keep != 0) {
+		/* t: keep with its lowest run of ones carried away. */
+		i = (unsigned)__builtin_ctz(keep);
+		t = keep + (keep & -keep);
 		memcpy(d + o, low + i, 16);
 		o += (unsigned)__builtin_ctz(t) - i;
-		m &= t;
+		keep &= t;
 	}
 	return o;
 }
 
 /*
- * Fold the four two-byte sequences at p to d + *o from the table, when
- * all four have inline entries with a boundary before; else return 0.
- * *last: the bytes the fourth one made.
+ * Fold up to lim (<= 16) bytes of the block at p (17 readable, zeros
+ * past lim) to d + *o, as far as they hold only ASCII and two-byte
+ * sequences whose entries are inline, have a boundary before and fold to
+ * 0 or 2 bytes: those fold in place, so that the key is the block with
+ * bytes left out, copied by runs.  Returns the bytes folded, 0 when the
+ * first is something else; *last: the bytes of the last code point,
+ * *lastout: the bytes it folded to.
  */
-static inline int
-fold_two_byte4(const uint64_t *tab, const unsigned char *p, unsigned char *d,
-    size_t *o, size_t *last)
+static inline size_t
+fold_block(const uint64_t *tab, const unsigned char *p, size_t lim,
+    unsigned char *low, unsigned char *d, size_t *o, size_t *last,
+    size_t *lastout)
 {
-	uint64_t w, cp, e[4];
-	uint32_t v;
-	int i;
+	u8x16 v, v1, cyr;
+	uint64_t h[2], e;
+	unsigned keep, high, lead, pair, rest, i;
+	size_t n;
+	uint32_t u;
 
-	memcpy(&w, p, 8);
-	if (!utf8_two_byte_run(w))
-		return 0;
-	/* The four code points, one a 16-bit lane. */
-	cp = (w & 0x001F001F001F001Fu) << 6 | (w >> 8 & 0x003F003F003F003Fu);
-	for (i = 0; i < 4; i++)
-		e[i] = tab[(uint16_t)(cp >> 16 * i)];
-	if ((e[0] & e[1] & e[2] & e[3] & (E_BB | E_INLINE)) !=
-	    (E_BB | E_INLINE))
-		return 0;
-	for (i = 0; i < 4; i++) {
-		v = (uint32_t)e[i];
-		memcpy(d + *o, &v, 4);
-		*o += E_LEN(e[i]);
+	memcpy(&v, p, 16);
+	memcpy(h, p, 16);
+	if (((h[0] | h[1]) & HI) == 0) {
+		/* All ASCII: digits have bit 5 set already. */
+		keep = mask16(alnum16(v)) & ((1u << lim) - 1);
+		v |= 0x20;
+		memcpy(low, &v, 16);
+		*o = copy_runs(low, keep, d, *o);
+		*last = 1;
+		*lastout = keep >> (lim - 1);
+		return lim;
 	}
-	*last = E_LEN(e[3]);
-	return 1;
+	memcpy(&v1, p + 1, 16);
+	cyr = cyrillic16(v, v1);
+	high = mask16((u8x16)(v >= 0x80));
+	/* Letters and digits are ASCII, Cyrillic leads are not. */
+	keep = mask16(alnum16(v) | cyr);
+	lead = keep & high;
+	pair = (lead | lead << 1) & 0xFFFF;
+	keep |= pair;
+	rest = high & ~pair;
+	/* Lower-case the ASCII bytes alone. */
+	v |= (u8x16)(v < 0x80) & 0x20;
+	memcpy(low, &v, 16);
+	/* A letter at the last byte ends in the next block. */
+	n = lim - (lead >> (lim - 1) & 1);
+	/* Other two-byte sequences by their entries. */
+	while (rest != 0) {
+		i = (unsigned)__builtin_ctz(rest);
+		if (i + 1 >= n || p[i] < 0xC2 || p[i] >= 0xE0 ||
+		    (p[i + 1] & 0xC0) != 0x80) {
+			n = i < n ? i : n;
+			break;
+		}
+		e = tab[((uint32_t)p[i] << 6) + p[i + 1] - 0x3080];
+		if ((e & (E_BB | E_INLINE)) != (E_BB | E_INLINE) ||
+		    (E_LEN(e) != 2 && E_LEN(e) != 0)) {
+			n = i;
+			break;
+		}
+		if (E_LEN(e) == 2) {
+			u = (uint32_t)e;
+			memcpy(low + i, &u, 2);
+			keep |= 3u << i;
+		}
+		rest &= ~(3u << i);
+	}
+	if (n == 0)
+		return 0;
+	keep &= (1u << n) - 1;
+	*o = copy_runs(low, keep, d, *o);
+	*last = 1 + (high >> (n - 1) & 1);
+	*lastout = *last * (keep >> (n - 1));
+	return n;
 }
 
 /*
@@ -274,16 +344,18 @@ fold_two_byte4(const uint64_t *tab, const unsigned char *p, unsigned char *d,
  * concatenation of that of its segments.  A one-code-point segment comes
  * from the table; a longer one (a base and combining marks, Hangul jamo)
  * goes to ICU whole.  The filter (L, M, N) works per code point, so it
- * commutes with the split.
+ * commutes with the split.  Blocks of sixteen bytes fold where they can;
+ * code points one at a time where they cannot, and through runs of three-
+ * and four-byte sequences (CJK, emoji), which blocks never take.
  */
 void
 para_key(struct para_fold *f, const char *s, size_t n, struct buf *out)
 {
 	const unsigned char *p = (const unsigned char *)s, *end = p + n;
-	const unsigned char *seg = p, *q;
+	const unsigned char *seg = p, *q, *b;
 	const uint64_t *tab = f->cp;
-	size_t o, segout, len, l2, cap, last;
-	unsigned char *d, c;
+	size_t o, segout, len, l2, cap, k, lim, last, lastout;
+	unsigned char *d, c, low[32], tail[32];
 	uint64_t e, vanish;
 	uint32_t cp, v;
 
@@ -299,112 +371,86 @@ para_key(struct para_fold *f, const char *s, size_t n, struct buf *out)
 	o = segout = out->len;
 	d = (unsigned char *)out->data;
 	cap = out->cap;
+	/* The run copies read past the block: zeros, never uninitialised. */
+	memset(low + 16, 0, 16);
 	while (p < end) {
-		/* Sixteen ASCII bytes at a time: the common case. */
-		while (end - p >= 16 && ascii16(p)) {
-			o = fold_ascii16(p, d, o, &last);
-			seg = p + 15;
-			segout = o - last;
-			p += 16;
+		/* The last bytes go as a copy padded with zeros. */
+		b = p;
+		lim = 16;
+		if (end - p <= 16) {
+			lim = (size_t)(end - p);
+			memset(tail, 0, sizeof tail);
+			memcpy(tail, p, lim);
+			b = tail;
 		}
-		if (p == end)
-			break;
-		if (*p < 0x80) {
-			seg = p;
-			segout = o;
-			c = ascii_fold[*p++];
-			d[o] = c;
-			o += c != 0;
+		if ((k = fold_block(tab, b, lim, low, d, &o, &last,
+		    &lastout)) > 0) {
+			p += k;
+			seg = p - last;
+			segout = o - lastout;
 			continue;
 		}
-		/*
-		 * A run of two-byte sequences (Cyrillic, Greek, Arabic), four
-		 * at a time when it can, and the spaces between their words.
-		 */
-		while (p < end) {
-			if (end - p >= 8 && fold_two_byte4(tab, p, d, &o,
-			    &last)) {
-				seg = p + 6;
-				segout = o - last;
-				p += 8;
-				continue;
-			}
-			if (*p == ' ') {
-				seg = p++;
+		do {
+			if (*p < 0x80) {
+				seg = p;
 				segout = o;
+				c = ascii_fold[*p++];
+				d[o] = c;
+				o += c != 0;
 				continue;
 			}
-			if (end - p < 2 || *p < 0xC2 || *p >= 0xE0 ||
-			    (p[1] & 0xC0) != 0x80)
-				break;
-			e = tab[(uint32_t)(*p & 0x1F) << 6 | (p[1] & 0x3F)];
-			if ((e & (E_BB | E_INLINE)) != (E_BB | E_INLINE))
-				break;
-			seg = p;
-			segout = o;
-			v = (uint32_t)e;
-			memcpy(d + o, &v, 4);
-			o += E_LEN(e);
-			p += 2;
-		}
-		if (p == end)
-			break;
-		if (*p < 0x80)
-			continue;
-		/* Any other sequence. */
-		if (*p >= 0xC2 && *p < 0xE0 && end - p >= 2 &&
-		    (p[1] & 0xC0) == 0x80) {
-			cp = (uint32_t)(*p & 0x1F) << 6 | (p[1] & 0x3F);
-			len = 2;
-		} else
 			cp = next_cp(p, end, &len);
-		if ((e = tab[cp]) == 0)
-			e = fold_entry(f, cp);
-		if (e & E_BB) {
-			seg = p;
-			segout = o;
-			if (cap - o < 2 * (size_t)(end - p) + 2 * E_MAXLEN) {
-				out->len = o;
-				buf_grow(out, 2 * (size_t)(end - p) +
-				    2 * E_MAXLEN);
-				d = (unsigned char *)out->data;
-				cap = out->cap;
-			}
-			if (e & E_INLINE) {
-				v = (uint32_t)e;
-				memcpy(d + o, &v, 4);
-			} else
-				memcpy(d + o, f->arena.data + E_OFF(e),
-				    E_LEN(e));
-			o += E_LEN(e);
-			p += len;
-			continue;
-		}
-		vanish = e & E_VANISH;
-		for (q = p + len; q < end && *q >= 0x80; q += l2) {
-			cp = next_cp(q, end, &l2);
 			if ((e = tab[cp]) == 0)
 				e = fold_entry(f, cp);
-			if (e & E_BB)
-				break;
-			vanish &= e;
-		}
-		/*
-		 * Code points mapped to nothing at the end of a segment (an
-		 * emoji's variation selector, a joiner between emoji) leave it
-		 * folding as it did without them: no need for ICU.
-		 */
-		if (vanish) {
-			p = q;
-			continue;
-		}
-		buf_setlen(out, segout);
-		fold_segment(f, (const char *)seg, (size_t)(q - seg), out);
-		buf_grow(out, 2 * (size_t)(end - q) + E_MAXLEN + 1);
-		d = (unsigned char *)out->data;
-		cap = out->cap;
-		o = segout = out->len;
-		p = seg = q;
+			if (e & E_BB) {
+				seg = p;
+				segout = o;
+				if (cap - o < 2 * (size_t)(end - p) +
+				    2 * E_MAXLEN) {
+					out->len = o;
+					buf_grow(out, 2 * (size_t)(end - p) +
+					    2 * E_MAXLEN);
+					d = (unsigned char *)out->data;
+					cap = out->cap;
+				}
+				if (e & E_INLINE) {
+					v = (uint32_t)e;
+					memcpy(d + o, &v, 4);
+				} else
+					memcpy(d + o, f->arena.data + E_OFF(e),
+					    E_LEN(e));
+				o += E_LEN(e);
+				p += len;
+				continue;
+			}
+			vanish = e & E_VANISH;
+			for (q = p + len; q < end && *q >= 0x80; q += l2) {
+				cp = next_cp(q, end, &l2);
+				if ((e = tab[cp]) == 0)
+					e = fold_entry(f, cp);
+				if (e & E_BB)
+					break;
+				vanish &= e;
+			}
+			/*
+			 * Code points mapped to nothing at the end of a
+			 * segment (an emoji's variation selector, a joiner
+			 * between emoji) leave it folding as it did without
+			 * them: no need for ICU.
+			 */
+			if (vanish) {
+				p = q;
+				continue;
+			}
+			buf_setlen(out, segout);
+			fold_segment(f, (const char *)seg, (size_t)(q - seg),
+			    out);
+			buf_grow(out, 2 * (size_t)(end - q) + E_MAXLEN + 1);
+			d = (unsigned char *)out->data;
+			cap = out->cap;
+			o = segout = out->len;
+			p = seg = q;
+		} while (p < end && *p >= 0xE0);
 	}
 	buf_setlen(out, o);
 }
