@@ -263,18 +263,16 @@ copy_runs(const unsigned char *low, unsigned keep, unsigned char *d, size_t o)
 }
 
 /*
- * Fold up to lim (<= 16) bytes of the block at p (17 readable, zeros
- * past lim) to d + *o, as far as they hold only ASCII and two-byte
- * sequences whose entries are inline, have a boundary before and fold to
- * 0 or 2 bytes: those fold in place, so that the key is the block with
- * bytes left out, copied by runs.  Returns the bytes folded, 0 when the
- * first is something else; *last: the bytes of the last code point,
- * *lastout: the bytes it folded to.
+ * Fold the block of 16 bytes at p (17 readable) to d + *o, as far as it
+ * holds only ASCII and two-byte sequences whose entries are inline, have
+ * a boundary before and fold to 0 or 2 bytes: those fold in place, so
+ * that the key is the block with bytes left out, copied by runs.  Returns
+ * the bytes folded, 0 when the first is something else; *last: the bytes
+ * of the last code point, *lastout: the bytes it folded to.
  */
 static inline size_t
-fold_block(const uint64_t *tab, const unsigned char *p, size_t lim,
-    unsigned char *low, unsigned char *d, size_t *o, size_t *last,
-    size_t *lastout)
+fold_block(const uint64_t *tab, const unsigned char *p, unsigned char *low,
+    unsigned char *d, size_t *o, size_t *last, size_t *lastout)
 {
 	u8x16 v, v1, cyr;
 	uint64_t h[2], e;
@@ -286,13 +284,13 @@ fold_block(const uint64_t *tab, const unsigned char *p, size_t lim,
 	memcpy(h, p, 16);
 	if (((h[0] | h[1]) & HI) == 0) {
 		/* All ASCII: digits have bit 5 set already. */
-		keep = mask16(alnum16(v)) & ((1u << lim) - 1);
+		keep = mask16(alnum16(v));
 		v |= 0x20;
 		memcpy(low, &v, 16);
 		*o = copy_runs(low, keep, d, *o);
 		*last = 1;
-		*lastout = keep >> (lim - 1);
-		return lim;
+		*lastout = keep >> 15;
+		return 16;
 	}
 	memcpy(&v1, p + 1, 16);
 	cyr = cyrillic16(v, v1);
@@ -307,7 +305,7 @@ fold_block(const uint64_t *tab, const unsigned char *p, size_t lim,
 	v |= (u8x16)(v < 0x80) & 0x20;
 	memcpy(low, &v, 16);
 	/* A letter at the last byte ends in the next block. */
-	n = lim - (lead >> (lim - 1) & 1);
+	n = 16 - (lead >> 15);
 	/* Other two-byte sequences by their entries. */
 	while (rest != 0) {
 		i = (unsigned)__builtin_ctz(rest);
@@ -352,10 +350,10 @@ void
 para_key(struct para_fold *f, const char *s, size_t n, struct buf *out)
 {
 	const unsigned char *p = (const unsigned char *)s, *end = p + n;
-	const unsigned char *seg = p, *q, *b;
+	const unsigned char *seg = p, *q;
 	const uint64_t *tab = f->cp;
-	size_t o, segout, len, l2, cap, k, lim, last, lastout;
-	unsigned char *d, c, low[32], tail[32];
+	size_t o, segout, len, l2, cap, k, last, lastout;
+	unsigned char *d, c, low[32];
 	uint64_t e, vanish;
 	uint32_t cp, v;
 
@@ -374,21 +372,14 @@ para_key(struct para_fold *f, const char *s, size_t n, struct buf *out)
 	/* The run copies read past the block: zeros, never uninitialised. */
 	memset(low + 16, 0, 16);
 	while (p < end) {
-		/* The last bytes go as a copy padded with zeros. */
-		b = p;
-		lim = 16;
-		if (end - p <= 16) {
-			lim = (size_t)(end - p);
-			memset(tail, 0, sizeof tail);
-			memcpy(tail, p, lim);
-			b = tail;
-		}
-		if ((k = fold_block(tab, b, lim, low, d, &o, &last,
-		    &lastout)) > 0) {
+		/* Blocks while they fold (they read a byte past their 16). */
+		last = 0;
+		while (end - p > 16 && (k = fold_block(tab, p, low, d, &o,
+		    &last, &lastout)) > 0)
 			p += k;
+		if (last != 0) {
 			seg = p - last;
 			segout = o - lastout;
-			continue;
 		}
 		do {
 			if (*p < 0x80) {
@@ -450,7 +441,7 @@ para_key(struct para_fold *f, const char *s, size_t n, struct buf *out)
 			cap = out->cap;
 			o = segout = out->len;
 			p = seg = q;
-		} while (p < end && *p >= 0xE0);
+		} while (p < end && (end - p <= 16 || *p >= 0xE0));
 	}
 	buf_setlen(out, o);
 }
