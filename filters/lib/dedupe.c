@@ -58,6 +58,23 @@ static const unsigned char ascii_fold[128] = {
 	['z'] = 'z',
 };
 
+/*
+ * Blocks copy these two-byte letters as they are, found by vector
+ * compares: a lead byte and a range of continuation bytes.  Each folds to
+ * itself, with a boundary before (para_fold_init checks).  Russian and
+ * Arabic channels' text is mostly these.
+ */
+static const struct same_fold {
+	unsigned char	lead, lo, hi;
+} same_fold[] = {
+	{ 0xD0, 0xB0, 0xBF },		/* U+0430-043F Cyrillic small a-pe */
+	{ 0xD1, 0x80, 0x9F },		/* U+0440-045F small er-dzhe */
+	{ 0xD8, 0xA0, 0xBF },		/* U+0620-063F Arabic letters */
+	{ 0xD9, 0x80, 0x8A },		/* U+0640-064A tatweel, letters */
+};
+#define NSAME_FOLD	(sizeof same_fold / sizeof same_fold[0])
+_Static_assert(NSAME_FOLD == 4, "same16 tests each of same_fold");
+
 static uint64_t	fold_entry(struct para_fold *, uint32_t);
 
 static void
@@ -73,10 +90,11 @@ para_fold_init(struct para_fold *f)
 	UErrorCode err = U_ZERO_ERROR;
 	UVersionInfo uv;
 	UChar32 c;
-	unsigned char u[4];
+	unsigned char u[2];
 	uint64_t e;
 	uint32_t v;
-	size_t n;
+	unsigned b;
+	size_t i;
 
 	memset(f, 0, sizeof *f);
 	f->nfkc_cf = unorm2_getNFKCCasefoldInstance(&err);
@@ -88,16 +106,17 @@ para_fold_init(struct para_fold *f)
 			    (unsigned)c);
 	f->cp = xcalloc(0x110000, sizeof *f->cp);
 	buf_init(&f->arena);
-	/* Blocks copy the Cyrillic small letters as they are. */
-	for (c = 0x430; c < 0x460; c++) {
-		n = utf8_encode(u, (uint32_t)c);
-		e = fold_entry(f, (uint32_t)c);
-		v = (uint32_t)e;
-		if ((e & (E_BB | E_INLINE)) != (E_BB | E_INLINE) ||
-		    E_LEN(e) != n || memcmp(&v, u, n) != 0)
-			die(EX_SOFTWARE, "icu: U+%04X does not fold to itself",
-			    (unsigned)c);
-	}
+	for (i = 0; i < NSAME_FOLD; i++)
+		for (b = same_fold[i].lo; b <= same_fold[i].hi; b++) {
+			u[0] = same_fold[i].lead;
+			u[1] = (unsigned char)b;
+			e = fold_entry(f, utf8_decode(u, 2));
+			v = (uint32_t)e;
+			if ((e & (E_BB | E_INLINE)) != (E_BB | E_INLINE) ||
+			    E_LEN(e) != 2 || memcmp(&v, u, 2) != 0)
+				die(EX_SOFTWARE, "icu: U+%04X does not fold to "
+				    "itself", (unsigned)utf8_decode(u, 2));
+		}
 	u_getUnicodeVersion(uv);
 	memcpy(f->unicode, uv, sizeof f->unicode);
 }
@@ -218,17 +237,22 @@ mask16(u8x16 c)
 	    (h[1] & BITS) * ONES >> 56 << 8);
 }
 
-/*
- * The Cyrillic small letters U+0430 to U+045F (D0 B0-BF, D1 80-9F): most
- * of a Russian text, and each folds to itself, with a boundary before
- * (para_fold_init checks).  Byte i is 0xFF when a letter starts there;
- * v1 is the block one byte on.
- */
+/* Byte i is 0xFF when the letters of r start there; v1: v one byte on. */
 static inline u8x16
-cyrillic16(u8x16 v, u8x16 v1)
+same_fold16(u8x16 v, u8x16 v1, const struct same_fold *r)
 {
-	return (u8x16)((v == 0xD0) & ((v1 & 0xF0) == 0xB0)) |
-	    (u8x16)((v == 0xD1) & ((v1 & 0xE0) == 0x80));
+	return (u8x16)(v == r->lead) &
+	    (u8x16)((u8x16)(v1 - r->lo) <= (unsigned char)(r->hi - r->lo));
+}
+
+/* Byte i is 0xFF when one of same_fold starts there (unrolled by hand). */
+static inline u8x16
+same16(u8x16 v, u8x16 v1)
+{
+	return same_fold16(v, v1, &same_fold[0]) |
+	    same_fold16(v, v1, &same_fold[1]) |
+	    same_fold16(v, v1, &same_fold[2]) |
+	    same_fold16(v, v1, &same_fold[3]);
 }
 
 /* Byte i is 0xFF when byte i is ASCII and a letter or a digit. */
@@ -274,7 +298,7 @@ static inline size_t
 fold_block(const uint64_t *tab, const unsigned char *p, unsigned char *low,
     unsigned char *d, size_t *o, size_t *last, size_t *lastout)
 {
-	u8x16 v, v1, cyr;
+	u8x16 v, v1, same;
 	uint64_t h[2], e;
 	unsigned keep, high, lead, pair, rest, i;
 	size_t n;
@@ -293,10 +317,10 @@ fold_block(const uint64_t *tab, const unsigned char *p, unsigned char *low,
 		return 16;
 	}
 	memcpy(&v1, p + 1, 16);
-	cyr = cyrillic16(v, v1);
+	same = same16(v, v1);
 	high = mask16((u8x16)(v >= 0x80));
-	/* Letters and digits are ASCII, Cyrillic leads are not. */
-	keep = mask16(alnum16(v) | cyr);
+	/* Letters and digits are ASCII, the leads of same_fold are not. */
+	keep = mask16(alnum16(v) | same);
 	lead = keep & high;
 	pair = (lead | lead << 1) & 0xFFFF;
 	keep |= pair;

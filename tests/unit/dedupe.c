@@ -59,6 +59,13 @@ static const uint32_t spicy[] = {
 	0x0323, 0x0307, 0x1100, 0x1175, 0x11AF, 0x3131, 0x32C0, 0x337F,
 };
 
+/* Blocks around the code point under test: copied, looked up, dropped. */
+static const uint32_t filler[] = {
+	'a', 0x044F, ' ', 0x0635, 0x0414, 'Z', '7', 0x0430, 0x0451, ',',
+	0x0640, 0x00AB, 0x00E9, 0x0645
+};
+static const size_t nfiller = sizeof filler / sizeof filler[0];
+
 int
 main(void)
 {
@@ -170,6 +177,32 @@ main(void)
 			n += utf8_encode((unsigned char *)str + n, cp);
 			if (!same_key(str, n) && badblock++ < 5)
 				printf("# two-byte block U+%04X at %zu\n",
+				    (unsigned)cp, j);
+		}
+	/*
+	 * Blocks of sixteen bytes: every two-byte code point and every
+	 * invalid byte at every place of a block (the last: a sequence
+	 * across two blocks), among ASCII, letters blocks copy as they are
+	 * and letters they look up, alone or before a combining mark.
+	 */
+	for (cp = 0x80; cp < 0x800 + 0x80; cp++)
+		for (j = 0; j < 16; j++) {
+			n = 0;
+			for (i = 0; n < j; i++)
+				n += utf8_encode((unsigned char *)str + n,
+				    filler[(cp + i) % nfiller]);
+			if (cp < 0x800)
+				n += utf8_encode((unsigned char *)str + n, cp);
+			else
+				str[n++] = (char)(cp - 0x800 + 0x80);
+			if (j % 3 == 1)
+				n += utf8_encode((unsigned char *)str + n,
+				    0x0301);
+			for (i = 0; i < 12; i++)
+				n += utf8_encode((unsigned char *)str + n,
+				    filler[(cp + j + i) % nfiller]);
+			if (!same_key(str, n) && badblock++ < 5)
+				printf("# block U+%04X at %zu\n",
 				    (unsigned)cp, j);
 		}
 	CHECK(badblock == 0, "fast key == slow key in ASCII and two-byte "
