@@ -407,11 +407,14 @@ para_key(struct para_fold *f, const char *s, size_t n, struct buf *out)
 		}
 		do {
 			if (*p < 0x80) {
-				seg = p;
-				segout = o;
-				c = ascii_fold[*p++];
-				d[o] = c;
-				o += c != 0;
+				/* A run of ASCII: a paragraph's last bytes. */
+				do {
+					c = ascii_fold[*p++];
+					d[o] = c;
+					o += c != 0;
+				} while (p < end && *p < 0x80);
+				seg = p - 1;
+				segout = o - (c != 0);
 				continue;
 			}
 			cp = next_cp(p, end, &len);
@@ -420,20 +423,22 @@ para_key(struct para_fold *f, const char *s, size_t n, struct buf *out)
 			if (e & E_BB) {
 				seg = p;
 				segout = o;
-				if (cap - o < 2 * (size_t)(end - p) +
-				    2 * E_MAXLEN) {
-					out->len = o;
-					buf_grow(out, 2 * (size_t)(end - p) +
-					    2 * E_MAXLEN);
-					d = (unsigned char *)out->data;
-					cap = out->cap;
-				}
 				if (e & E_INLINE) {
+					/* At most twice its bytes: room kept. */
 					v = (uint32_t)e;
 					memcpy(d + o, &v, 4);
-				} else
+				} else {
+					if (cap - o < 2 * (size_t)(end - p) +
+					    2 * E_MAXLEN) {
+						out->len = o;
+						buf_grow(out, 2 * (size_t)(end -
+						    p) + 2 * E_MAXLEN);
+						d = (unsigned char *)out->data;
+						cap = out->cap;
+					}
 					memcpy(d + o, f->arena.data + E_OFF(e),
 					    E_LEN(e));
+				}
 				o += E_LEN(e);
 				p += len;
 				continue;
