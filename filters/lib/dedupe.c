@@ -370,13 +370,14 @@ fold_block(const uint64_t *tab, const unsigned char *p, unsigned char *low,
  * code points one at a time where they cannot, and through runs of three-
  * and four-byte sequences (CJK, emoji), which blocks never take.
  */
-void
-para_key(struct para_fold *f, const char *s, size_t n, struct buf *out)
+static int
+fold_key(struct para_fold *f, const char *s, size_t n, struct buf *out,
+    size_t want)
 {
 	const unsigned char *p = (const unsigned char *)s, *end = p + n;
 	const unsigned char *seg = p, *q;
 	const uint64_t *tab = f->cp;
-	size_t o, segout, len, l2, cap, k, last, lastout;
+	size_t o, start, segout, len, l2, cap, k, last, lastout;
 	unsigned char *d, c, low[32];
 	uint64_t e, vanish;
 	uint32_t cp, v;
@@ -390,7 +391,7 @@ para_key(struct para_fold *f, const char *s, size_t n, struct buf *out)
 	 * never more than doubles its code point; longer ones check.
 	 */
 	buf_grow(out, 2 * n + E_MAXLEN + 1);
-	o = segout = out->len;
+	o = segout = start = out->len;
 	d = (unsigned char *)out->data;
 	cap = out->cap;
 	/* The run copies read past the block: zeros, never uninitialised. */
@@ -398,13 +399,15 @@ para_key(struct para_fold *f, const char *s, size_t n, struct buf *out)
 	while (p < end) {
 		/* Blocks while they fold (they read a byte past their 16). */
 		last = 0;
-		while (end - p > 16 && (k = fold_block(tab, p, low, d, &o,
-		    &last, &lastout)) > 0)
+		while (end - p > 16 && o - start < want && (k = fold_block(tab,
+		    p, low, d, &o, &last, &lastout)) > 0)
 			p += k;
 		if (last != 0) {
 			seg = p - last;
 			segout = o - lastout;
 		}
+		if (o - start >= want)
+			break;
 		do {
 			if (*p < 0x80) {
 				/* A run of ASCII: a paragraph's last bytes. */
@@ -472,7 +475,24 @@ para_key(struct para_fold *f, const char *s, size_t n, struct buf *out)
 			p = seg = q;
 		} while (p < end && (end - p <= 16 || *p >= 0xE0));
 	}
+	/* Stopped short: the last segment may yet grow. */
+	if (p < end)
+		o = segout;
 	buf_setlen(out, o);
+	return p == end;
+}
+
+void
+para_key(struct para_fold *f, const char *s, size_t n, struct buf *out)
+{
+	fold_key(f, s, n, out, SIZE_MAX);
+}
+
+int
+para_key_prefix(struct para_fold *f, const char *s, size_t n,
+    struct buf *out, size_t want)
+{
+	return fold_key(f, s, n, out, want);
 }
 
 void
@@ -781,6 +801,101 @@ same_bytes(struct dedupe *d, const char *text, size_t i)
 	return SIZE_MAX;
 }
 
+/*
+ * In record scope a paragraph's key only meets the other keys of its
+ * record, and most paragraphs have no fellow there but their byte copies:
+ * a prefix of SIG_BYTES key bytes tells them apart.  Only paragraphs whose
+ * prefix another shares, or which a cut-short copy may be a prefix of, are
+ * folded whole and fingerprinted (say "keyed").
+ */
+#define SIG_BYTES	16
+#define SIG_PROBES	16
+
+/* The key of paragraph i whole, and its fingerprint. */
+static void
+key_para(struct dedupe *d, const char *text, size_t i, int lazy)
+{
+	struct para *pa = &d->para[i];
+	const char *s = text + pa->off;
+
+	if (pa->copy != SIZE_MAX) {
+		/* A doubled copy: folded once, with its first. */
+		pa->koff = d->para[pa->copy].koff;
+		pa->klen = d->para[pa->copy].klen;
+		pa->fp = d->para[pa->copy].fp;
+		return;
+	}
+	if (!lazy || !pa->whole) {
+		pa->koff = d->keys.len;
+		para_key(&d->fold, s, pa->len, &d->keys);
+		pa->klen = d->keys.len - pa->koff;
+	}
+	if (pa->klen > 0)
+		pa->fp = fp_of(d->keys.data + pa->koff, pa->klen, SEED_FOLDED);
+	else
+		pa->fp = fp_of(s, pa->len, SEED_EXACT);
+}
+
+/*
+ * Flag for keying the paragraphs (not copies) of the record whose key
+ * prefix another's equals (a probe limit keys the rest of a long chain),
+ * then those ending in an ellipsis and the earlier ones whose prefix
+ * agrees with theirs.  Flagging too many costs time, never a decision.
+ */
+static void
+flag_keyed(struct dedupe *d, const char *text)
+{
+	const char *kb = d->keys.data;
+	struct para *pa, *q;
+	size_t i, j, k, l, probes, ell;
+
+	memset(d->rawtab, 0, d->rawcap * sizeof *d->rawtab);
+	for (i = 0; i < d->npara; i++) {
+		pa = &d->para[i];
+		if (pa->len == 0 || pa->copy != SIZE_MAX)
+			continue;
+		l = pa->klen < SIG_BYTES ? pa->klen : SIG_BYTES;
+		k = (size_t)(XXH3_64bits_withSeed(kb + pa->koff, l, l) >>
+		    40) & (d->rawcap - 1);
+		for (probes = 0;; k = (k + 1) & (d->rawcap - 1)) {
+			if (d->rawtab[k] == 0) {
+				d->rawtab[k] = (uint32_t)(i + 1);
+				break;
+			}
+			q = &d->para[d->rawtab[k] - 1];
+			if ((q->klen < SIG_BYTES ? q->klen : SIG_BYTES) == l &&
+			    memcmp(kb + q->koff, kb + pa->koff, l) == 0) {
+				q->keyed = pa->keyed = 1;
+				break;
+			}
+			if (++probes == SIG_PROBES) {
+				pa->keyed = 1;
+				break;
+			}
+		}
+	}
+	for (i = 0; i < d->npara; i++) {
+		pa = &d->para[i];
+		if (pa->len == 0 || pa->copy != SIZE_MAX ||
+		    !ends_in_ellipsis(text + pa->off, pa->len, &ell))
+			continue;
+		pa->keyed = 1;
+		for (j = 0; j < i; j++) {
+			q = &d->para[j];
+			if (q->len == 0)
+				continue;
+			if (q->copy != SIZE_MAX)
+				q = &d->para[q->copy];
+			/* A whole key shorter than a prefix: no prefix of it. */
+			if (q->whole && q->klen < pa->klen)
+				continue;
+			l = q->klen < pa->klen ? q->klen : pa->klen;
+			if (memcmp(kb + q->koff, kb + pa->koff, l) == 0)
+				q->keyed = 1;
+		}
+	}
+}
+
 size_t
 dedupe_text(struct dedupe *d, const char *text, size_t n, int json_nl,
     int64_t id)
@@ -790,6 +905,7 @@ dedupe_text(struct dedupe *d, const char *text, size_t n, int json_nl,
 	struct para *pa;
 	struct fp_origin org;
 	size_t i, j, tl, ell, removed = 0;
+	int lazy;
 
 	d->npara = 0;
 	d->text = text;
@@ -817,6 +933,8 @@ dedupe_text(struct dedupe *d, const char *text, size_t n, int json_nl,
 		fpset_reset(set, d->npara);
 	} else
 		set = &d->seen;
+	/* Stream scope keeps every fingerprint: all are keyed. */
+	lazy = d->o.key == DEDUPE_FOLDED && d->o.scope == DEDUPE_RECORD;
 	if (d->o.key == DEDUPE_FOLDED) {
 		if (d->npara >= UINT32_MAX)
 			die(EX_SOFTWARE, "more than %u paragraphs in a text",
@@ -832,8 +950,9 @@ dedupe_text(struct dedupe *d, const char *text, size_t n, int json_nl,
 		d->rawcap = i;
 	}
 	/*
-	 * Two passes: keys and fingerprints first, prefetching each one's
-	 * slot, so that the table's cache misses overlap; then the fates.
+	 * Keys first (or their prefixes, when lazy), then the fingerprints,
+	 * prefetching each one's slot, so that the table's cache misses
+	 * overlap; then the fates.
 	 */
 	for (i = 0; i < d->npara; i++) {
 		pa = &d->para[i];
@@ -844,6 +963,9 @@ dedupe_text(struct dedupe *d, const char *text, size_t n, int json_nl,
 		pa->first.para = 0;
 		pa->koff = pa->off;
 		pa->klen = 0;
+		pa->copy = SIZE_MAX;
+		pa->keyed = !lazy;
+		pa->whole = 1;
 		/* An empty line separates; it is never removed. */
 		if (pa->len == 0)
 			continue;
@@ -851,21 +973,18 @@ dedupe_text(struct dedupe *d, const char *text, size_t n, int json_nl,
 		if (d->o.key == DEDUPE_EXACT) {
 			pa->klen = pa->len;
 			pa->fp = fp_of(s, pa->len, SEED_EXACT);
-		} else if ((j = same_bytes(d, text, i)) != SIZE_MAX) {
-			/* A doubled copy: fold it once. */
-			pa->koff = d->para[j].koff;
-			pa->klen = d->para[j].klen;
-			pa->fp = d->para[j].fp;
-		} else {
+		} else if ((pa->copy = same_bytes(d, text, i)) != SIZE_MAX &&
+		    lazy) {
+			/* Keyed, or not, as what it copies will be. */
+			pa->koff = d->para[pa->copy].koff;
+			pa->klen = d->para[pa->copy].klen;
+		} else if (lazy) {
 			pa->koff = d->keys.len;
-			para_key(&d->fold, s, pa->len, &d->keys);
+			pa->whole = para_key_prefix(&d->fold, s, pa->len,
+			    &d->keys, SIG_BYTES + 4);
 			pa->klen = d->keys.len - pa->koff;
-			if (pa->klen > 0)
-				pa->fp = fp_of(d->keys.data + pa->koff,
-				    pa->klen, SEED_FOLDED);
-			else
-				pa->fp = fp_of(s, pa->len, SEED_EXACT);
-		}
+		} else
+			key_para(d, text, i, 0);
 		if (d->o.min_chars > 0 && (pa->len < d->o.min_chars ||
 		    count_chars(s, pa->len) < d->o.min_chars))
 			continue;
@@ -875,7 +994,24 @@ dedupe_text(struct dedupe *d, const char *text, size_t n, int json_nl,
 			continue;
 		}
 		pa->decide = 1;
-		fpset_prefetch(set, pa->fp);
+		if (!lazy)
+			fpset_prefetch(set, pa->fp);
+	}
+	if (lazy) {
+		flag_keyed(d, text);
+		for (i = 0; i < d->npara; i++) {
+			pa = &d->para[i];
+			if (pa->len == 0)
+				continue;
+			/* A copy is keyed when what it copies is. */
+			if (pa->copy != SIZE_MAX)
+				pa->keyed = d->para[pa->copy].keyed;
+			if (!pa->keyed)
+				continue;
+			key_para(d, text, i, 1);
+			if (pa->decide)
+				fpset_prefetch(set, pa->fp);
+		}
 	}
 	for (i = 0; i < d->npara; i++) {
 		pa = &d->para[i];
@@ -884,6 +1020,19 @@ dedupe_text(struct dedupe *d, const char *text, size_t n, int json_nl,
 		s = text + pa->off;
 		org.id = id;
 		org.para = (uint32_t)(i + 1 <= UINT32_MAX ? i + 1 : UINT32_MAX);
+		if (!pa->keyed) {
+			/*
+			 * No other paragraph has its key: kept, unless a copy
+			 * of the one it copies (which is in the set first).
+			 */
+			if (pa->copy == SIZE_MAX)
+				continue;
+			pa->fate = PARA_REPEAT;
+			pa->first.id = id;
+			pa->first.para = (uint32_t)(pa->copy + 1);
+			removed++;
+			continue;
+		}
 		if (!fpset_insert(set, pa->fp, &org, &pa->first)) {
 			pa->fate = PARA_REPEAT;
 			removed++;
@@ -893,7 +1042,8 @@ dedupe_text(struct dedupe *d, const char *text, size_t n, int json_nl,
 		 * A cut-short copy: its key without the ellipsis is a prefix
 		 * of an earlier paragraph's key.  A folded key is the same
 		 * with or without the ellipsis (it folds to full stops, which
-		 * go, and has a boundary before it).
+		 * go, and has a boundary before it).  An earlier paragraph not
+		 * keyed has a prefix that rules it out.
 		 */
 		if (!ends_in_ellipsis(s, pa->len, &ell))
 			continue;
@@ -909,7 +1059,7 @@ dedupe_text(struct dedupe *d, const char *text, size_t n, int json_nl,
 		if (tl == 0)
 			continue;
 		for (j = 0; j < i; j++)
-			if (d->para[j].klen >= tl &&
+			if (d->para[j].keyed && d->para[j].klen >= tl &&
 			    memcmp(kbase + d->para[j].koff, tk, tl) == 0) {
 				pa->fate = PARA_TRUNCATED;
 				pa->first.id = id;

@@ -66,6 +66,13 @@ void	para_fold_release(struct para_fold *);
 void	para_key(struct para_fold *, const char *p, size_t n, struct buf *out);
 void	para_key_slow(struct para_fold *, const char *p, size_t n,
 	    struct buf *out);
+/*
+ * Append a prefix of the key of p[0..n), folding only until about want
+ * bytes are out: at least want - 4 of them, or the whole key, which the
+ * return value (1) tells.
+ */
+int	para_key_prefix(struct para_fold *, const char *p, size_t n,
+	    struct buf *out, size_t want);
 
 struct fpsub {
 	struct fp		*slot;
@@ -129,7 +136,10 @@ struct dedupe_opts {
 struct para {
 	size_t			off, len;	/* in the text */
 	size_t			koff, klen;	/* key in keys (or text) */
-	struct fp		fp;
+	size_t			copy;		/* same bytes as, or SIZE_MAX */
+	struct fp		fp;		/* when keyed */
+	int			keyed;		/* whole key and fp */
+	int			whole;		/* the key, not a prefix */
 	int			decide;		/* ours to decide */
 	enum para_fate		fate;
 	struct fp_origin	first;		/* what it repeats */

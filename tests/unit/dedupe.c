@@ -246,6 +246,23 @@ main(void)
 	CHECK(badrand == 0, "fast key == slow key on %zu random strings of "
 	    "runs", nrand / 4);
 
+	/* Prefixes: of the key, and the key itself when they say whole. */
+	for (i = 0, badrand = 0; i < nrand / 4; i++) {
+		n = next_rand() % 200;
+		for (j = 0; j < n; j++)
+			str[j] = next_rand() % 3 == 0 ? "a Z.\xd0\x94"
+			    "\xd1\x8f\xcc\x81\xf0\x9f\x91\x8d"[next_rand() % 14] :
+			    (char)('a' + next_rand() % 26);
+		buf_reset(&fast);
+		buf_reset(&slow);
+		para_key(&F, str, n, &fast);
+		ok = para_key_prefix(&F, str, n, &slow, 1 + next_rand() % 40);
+		if (slow.len > fast.len || memcmp(slow.data, fast.data,
+		    slow.len) != 0 || (ok && slow.len != fast.len))
+			badrand++;
+	}
+	CHECK(badrand == 0, "key prefixes are prefixes, whole when so said");
+
 	CHECK(strcmp(key_of("Read in full"), "readinfull") == 0,
 	    "folded: case and spaces go");
 	CHECK(strcmp(key_of("\xf0\x9f\x91\x89 Read in full"), "readinfull") == 0,
