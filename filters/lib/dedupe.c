@@ -377,7 +377,7 @@ fold_key(struct para_fold *f, const char *s, size_t n, struct buf *out,
 	const unsigned char *p = (const unsigned char *)s, *end = p + n;
 	const unsigned char *seg = p, *q;
 	const uint64_t *tab = f->cp;
-	size_t o, start, segout, len, l2, cap, k, last, lastout;
+	size_t o, start, segout, bwant, len, l2, cap, k, last, lastout;
 	unsigned char *d, c, low[32];
 	uint64_t e, vanish;
 	uint32_t cp, v;
@@ -392,6 +392,8 @@ fold_key(struct para_fold *f, const char *s, size_t n, struct buf *out,
 	 */
 	buf_grow(out, 2 * n + E_MAXLEN + 1);
 	o = segout = start = out->len;
+	/* Blocks leave at most 2 bytes unsettled: past want by as many. */
+	bwant = want < SIZE_MAX - 2 ? want + 2 : SIZE_MAX;
 	d = (unsigned char *)out->data;
 	cap = out->cap;
 	/* The run copies read past the block: zeros, never uninitialised. */
@@ -399,14 +401,14 @@ fold_key(struct para_fold *f, const char *s, size_t n, struct buf *out,
 	while (p < end) {
 		/* Blocks while they fold (they read a byte past their 16). */
 		last = 0;
-		while (end - p > 16 && o - start < want && (k = fold_block(tab,
+		while (end - p > 16 && o - start < bwant && (k = fold_block(tab,
 		    p, low, d, &o, &last, &lastout)) > 0)
 			p += k;
 		if (last != 0) {
 			seg = p - last;
 			segout = o - lastout;
 		}
-		if (o - start >= want)
+		if (segout - start >= want)
 			break;
 		do {
 			if (*p < 0x80) {
@@ -808,7 +810,7 @@ same_bytes(struct dedupe *d, const char *text, size_t i)
  * prefix another shares, or which a cut-short copy may be a prefix of, are
  * folded whole and fingerprinted (say "keyed").
  */
-#define SIG_BYTES	16
+#define SIG_BYTES	24
 #define SIG_PROBES	16
 
 /* The key of paragraph i whole, and its fingerprint. */
@@ -981,7 +983,7 @@ dedupe_text(struct dedupe *d, const char *text, size_t n, int json_nl,
 		} else if (lazy) {
 			pa->koff = d->keys.len;
 			pa->whole = para_key_prefix(&d->fold, s, pa->len,
-			    &d->keys, SIG_BYTES + 4);
+			    &d->keys, SIG_BYTES);
 			pa->klen = d->keys.len - pa->koff;
 		} else
 			key_para(d, text, i, 0);

@@ -67,9 +67,9 @@ void	para_key(struct para_fold *, const char *p, size_t n, struct buf *out);
 void	para_key_slow(struct para_fold *, const char *p, size_t n,
 	    struct buf *out);
 /*
- * Append a prefix of the key of p[0..n), folding only until about want
- * bytes are out: at least want - 4 of them, or the whole key, which the
- * return value (1) tells.
+ * Append a prefix of the key of p[0..n), folding only until want bytes
+ * are settled: at least want of them, or the whole key, which the return
+ * value (1) tells.
  */
 int	para_key_prefix(struct para_fold *, const char *p, size_t n,
 	    struct buf *out, size_t want);
