@@ -37,6 +37,7 @@
 #define E_MAXOFF	0xFFFFFFFFu
 #define ONES		0x0101010101010101u
 #define HI		0x8080808080808080u
+#define BITS		0x8040201008040201u
 #define KEEP_MASK	(U_GC_L_MASK | U_GC_M_MASK | U_GC_N_MASK)
 
 /* ASCII folds to itself lower-cased, letters and digits only. */
@@ -57,6 +58,25 @@ static const unsigned char ascii_fold[128] = {
 	['z'] = 'z',
 };
 
+/*
+ * Blocks copy these two-byte letters as they are, found by vector
+ * compares: a lead byte and a range of continuation bytes.  Each folds to
+ * itself, with a boundary before (para_fold_init checks).  Russian and
+ * Arabic channels' text is mostly these.
+ */
+static const struct same_fold {
+	unsigned char	lead, lo, hi;
+} same_fold[] = {
+	{ 0xD0, 0xB0, 0xBF },		/* U+0430-043F Cyrillic small a-pe */
+	{ 0xD1, 0x80, 0x9F },		/* U+0440-045F small er-dzhe */
+	{ 0xD8, 0xA0, 0xBF },		/* U+0620-063F Arabic letters */
+	{ 0xD9, 0x80, 0x8A },		/* U+0640-064A tatweel, letters */
+};
+#define NSAME_FOLD	(sizeof same_fold / sizeof same_fold[0])
+_Static_assert(NSAME_FOLD == 4, "same16 tests each of same_fold");
+
+static uint64_t	fold_entry(struct para_fold *, uint32_t);
+
 static void
 icu_check(UErrorCode err, const char *what)
 {
@@ -68,8 +88,13 @@ void
 para_fold_init(struct para_fold *f)
 {
 	UErrorCode err = U_ZERO_ERROR;
-	UVersionInfo v;
+	UVersionInfo uv;
 	UChar32 c;
+	unsigned char u[2];
+	uint64_t e;
+	uint32_t v;
+	unsigned b;
+	size_t i;
 
 	memset(f, 0, sizeof *f);
 	f->nfkc_cf = unorm2_getNFKCCasefoldInstance(&err);
@@ -81,8 +106,19 @@ para_fold_init(struct para_fold *f)
 			    (unsigned)c);
 	f->cp = xcalloc(0x110000, sizeof *f->cp);
 	buf_init(&f->arena);
-	u_getUnicodeVersion(v);
-	memcpy(f->unicode, v, sizeof f->unicode);
+	for (i = 0; i < NSAME_FOLD; i++)
+		for (b = same_fold[i].lo; b <= same_fold[i].hi; b++) {
+			u[0] = same_fold[i].lead;
+			u[1] = (unsigned char)b;
+			e = fold_entry(f, utf8_decode(u, 2));
+			v = (uint32_t)e;
+			if ((e & (E_BB | E_INLINE)) != (E_BB | E_INLINE) ||
+			    E_LEN(e) != 2 || memcmp(&v, u, 2) != 0)
+				die(EX_SOFTWARE, "icu: U+%04X does not fold to "
+				    "itself", (unsigned)utf8_decode(u, 2));
+		}
+	u_getUnicodeVersion(uv);
+	memcpy(f->unicode, uv, sizeof f->unicode);
 }
 
 void
@@ -179,93 +215,149 @@ next_cp(const unsigned char *p, const unsigned char *end, size_t *len)
 	return utf8_decode(p, n);
 }
 
-/* Whether the 16 bytes at p are all ASCII. */
-static inline int
-ascii16(const unsigned char *p)
-{
-	uint64_t w[2];
+/*
+ * Sixteen bytes as a vector: GCC's vector extension (clang has it too),
+ * SSE2 on x86-64, NEON on ARM, plain code elsewhere.
+ */
+typedef unsigned char u8x16 __attribute__((vector_size(16)));
 
-	memcpy(w, p, 16);
-	return ((w[0] | w[1]) & HI) == 0;
+/* Bit i set when byte i of c (each byte 0 or 0xFF) is set. */
+static inline unsigned
+mask16(u8x16 c)
+{
+	uint64_t h[2];
+
+	memcpy(h, &c, 16);
+#if __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__
+	h[0] = __builtin_bswap64(h[0]);
+	h[1] = __builtin_bswap64(h[1]);
+#endif
+	/* Byte j keeps bit j alone; the multiply adds the eight up. */
+	return (unsigned)((h[0] & BITS) * ONES >> 56 |
+	    (h[1] & BITS) * ONES >> 56 << 8);
 }
 
-/* Bit i set when byte i of the ASCII w is a letter or a digit. */
-static inline unsigned
-alnum_mask(uint64_t w)
+/* Byte i is 0xFF when the letters of r start there; v1: v one byte on. */
+static inline u8x16
+same_fold16(u8x16 v, u8x16 v1, const struct same_fold *r)
 {
-	/* Letters alone have w | 0x20 in a-z; bit 7 set when >= the bound. */
-	uint64_t l = w | ONES * 0x20;
-	uint64_t m = ((l + ONES * 0x1F) & ~(l + ONES * 0x05)) |
-	    ((w + ONES * 0x50) & ~(w + ONES * 0x46));
+	return (u8x16)(v == r->lead) &
+	    (u8x16)((u8x16)(v1 - r->lo) <= (unsigned char)(r->hi - r->lo));
+}
 
-	/* Gather the high bits into one byte, as SSE2's movemask does. */
-	return (unsigned)((((m & HI) >> 7) * 0x0102040810204080u) >> 56);
+/* Byte i is 0xFF when one of same_fold starts there (unrolled by hand). */
+static inline u8x16
+same16(u8x16 v, u8x16 v1)
+{
+	return same_fold16(v, v1, &same_fold[0]) |
+	    same_fold16(v, v1, &same_fold[1]) |
+	    same_fold16(v, v1, &same_fold[2]) |
+	    same_fold16(v, v1, &same_fold[3]);
+}
+
+/* Byte i is 0xFF when byte i is ASCII and a letter or a digit. */
+static inline u8x16
+alnum16(u8x16 v)
+{
+	u8x16 l = v | 0x20;
+
+	return (u8x16)((u8x16)(l - 'a') < 26) |
+	    (u8x16)((u8x16)(v - '0') < 10);
 }
 
 /*
- * Fold the 16 ASCII bytes at p to d + o: letters lower-cased, digits,
- * nothing else.  Each run of kept bytes goes by one 16-byte copy, so d
- * needs 16 bytes of room past o.  Returns the new o; *last is 1 when the
- * last byte was kept.
+ * Copy the bytes of low flagged in keep to d + o, by runs: each run goes
+ * by one 16-byte copy, so low needs 16 readable bytes past its 16 and d
+ * needs 16 bytes of room past the end.  Returns the new o.
  */
 static inline size_t
-fold_ascii16(const unsigned char *p, unsigned char *d, size_t o,
-    size_t *last)
+copy_runs(const unsigned char *low, unsigned keep, unsigned char *d, size_t o)
 {
-	uint64_t w[2];
-	unsigned char low[32];
-	unsigned m, t, i;
+	unsigned i, t;
 
-	memcpy(w, p, 16);
-	m = alnum_mask(w[0]) | alnum_mask(w[1]) << 8;
-	*last = m >> 15;
-	/* Digits have bit 5 set already, so w | 0x20 is the folded byte. */
-	w[0] |= ONES * 0x20;
-	w[1] |= ONES * 0x20;
-	memcpy(low, w, 16);
-	/* The copies read up to 15 bytes past the folded ones. */
-	memset(low + 16, 0, 16);
-	while (m != 0) {
-		/* t: m with its lowest run of ones carried away. */
-		i = (unsigned)__builtin_ctz(m);
-		t = m + (m & -m);
+	while (keep != 0) {
+		/* t: keep with its lowest run of ones carried away. */
+		i = (unsigned)__builtin_ctz(keep);
+		t = keep + (keep & -keep);
 		memcpy(d + o, low + i, 16);
 		o += (unsigned)__builtin_ctz(t) - i;
-		m &= t;
+		keep &= t;
 	}
 	return o;
 }
 
 /*
- * Fold the four two-byte sequences at p to d + *o from the table, when
- * all four have inline entries with a boundary before; else return 0.
- * *last: the bytes the fourth one made.
+ * Fold the block of 16 bytes at p (17 readable) to d + *o, as far as it
+ * holds only ASCII and two-byte sequences whose entries are inline, have
+ * a boundary before and fold to 0 or 2 bytes: those fold in place, so
+ * that the key is the block with bytes left out, copied by runs.  Returns
+ * the bytes folded, 0 when the first is something else; *last: the bytes
+ * of the last code point, *lastout: the bytes it folded to.
  */
-static inline int
-fold_two_byte4(const uint64_t *tab, const unsigned char *p, unsigned char *d,
-    size_t *o, size_t *last)
+static inline size_t
+fold_block(const uint64_t *tab, const unsigned char *p, unsigned char *low,
+    unsigned char *d, size_t *o, size_t *last, size_t *lastout)
 {
-	uint64_t w, cp, e[4];
-	uint32_t v;
-	int i;
+	u8x16 v, v1, same;
+	uint64_t h[2], e;
+	unsigned keep, high, lead, pair, rest, i;
+	size_t n;
+	uint32_t u;
 
-	memcpy(&w, p, 8);
-	if (!utf8_two_byte_run(w))
-		return 0;
-	/* The four code points, one a 16-bit lane. */
-	cp = (w & 0x001F001F001F001Fu) << 6 | (w >> 8 & 0x003F003F003F003Fu);
-	for (i = 0; i < 4; i++)
-		e[i] = tab[(uint16_t)(cp >> 16 * i)];
-	if ((e[0] & e[1] & e[2] & e[3] & (E_BB | E_INLINE)) !=
-	    (E_BB | E_INLINE))
-		return 0;
-	for (i = 0; i < 4; i++) {
-		v = (uint32_t)e[i];
-		memcpy(d + *o, &v, 4);
-		*o += E_LEN(e[i]);
+	memcpy(&v, p, 16);
+	memcpy(h, p, 16);
+	if (((h[0] | h[1]) & HI) == 0) {
+		/* All ASCII: digits have bit 5 set already. */
+		keep = mask16(alnum16(v));
+		v |= 0x20;
+		memcpy(low, &v, 16);
+		*o = copy_runs(low, keep, d, *o);
+		*last = 1;
+		*lastout = keep >> 15;
+		return 16;
 	}
-	*last = E_LEN(e[3]);
-	return 1;
+	memcpy(&v1, p + 1, 16);
+	same = same16(v, v1);
+	high = mask16((u8x16)(v >= 0x80));
+	/* Letters and digits are ASCII, the leads of same_fold are not. */
+	keep = mask16(alnum16(v) | same);
+	lead = keep & high;
+	pair = (lead | lead << 1) & 0xFFFF;
+	keep |= pair;
+	rest = high & ~pair;
+	/* Lower-case the ASCII bytes alone. */
+	v |= (u8x16)(v < 0x80) & 0x20;
+	memcpy(low, &v, 16);
+	/* A letter at the last byte ends in the next block. */
+	n = 16 - (lead >> 15);
+	/* Other two-byte sequences by their entries. */
+	while (rest != 0) {
+		i = (unsigned)__builtin_ctz(rest);
+		if (i + 1 >= n || p[i] < 0xC2 || p[i] >= 0xE0 ||
+		    (p[i + 1] & 0xC0) != 0x80) {
+			n = i < n ? i : n;
+			break;
+		}
+		e = tab[((uint32_t)p[i] << 6) + p[i + 1] - 0x3080];
+		if ((e & (E_BB | E_INLINE)) != (E_BB | E_INLINE) ||
+		    (E_LEN(e) != 2 && E_LEN(e) != 0)) {
+			n = i;
+			break;
+		}
+		if (E_LEN(e) == 2) {
+			u = (uint32_t)e;
+			memcpy(low + i, &u, 2);
+			keep |= 3u << i;
+		}
+		rest &= ~(3u << i);
+	}
+	if (n == 0)
+		return 0;
+	keep &= (1u << n) - 1;
+	*o = copy_runs(low, keep, d, *o);
+	*last = 1 + (high >> (n - 1) & 1);
+	*lastout = *last * (keep >> (n - 1));
+	return n;
 }
 
 /*
@@ -274,16 +366,19 @@ fold_two_byte4(const uint64_t *tab, const unsigned char *p, unsigned char *d,
  * concatenation of that of its segments.  A one-code-point segment comes
  * from the table; a longer one (a base and combining marks, Hangul jamo)
  * goes to ICU whole.  The filter (L, M, N) works per code point, so it
- * commutes with the split.
+ * commutes with the split.  Blocks of sixteen bytes fold where they can;
+ * code points one at a time where they cannot, and through runs of three-
+ * and four-byte sequences (CJK, emoji), which blocks never take.
  */
-void
-para_key(struct para_fold *f, const char *s, size_t n, struct buf *out)
+static int
+fold_key(struct para_fold *f, const char *s, size_t n, struct buf *out,
+    size_t want)
 {
 	const unsigned char *p = (const unsigned char *)s, *end = p + n;
 	const unsigned char *seg = p, *q;
 	const uint64_t *tab = f->cp;
-	size_t o, segout, len, l2, cap, last;
-	unsigned char *d, c;
+	size_t o, start, segout, bwant, len, l2, cap, k, last, lastout;
+	unsigned char *d, c, low[32];
 	uint64_t e, vanish;
 	uint32_t cp, v;
 
@@ -296,117 +391,110 @@ para_key(struct para_fold *f, const char *s, size_t n, struct buf *out)
 	 * never more than doubles its code point; longer ones check.
 	 */
 	buf_grow(out, 2 * n + E_MAXLEN + 1);
-	o = segout = out->len;
+	o = segout = start = out->len;
+	/* Blocks leave at most 2 bytes unsettled: past want by as many. */
+	bwant = want < SIZE_MAX - 2 ? want + 2 : SIZE_MAX;
 	d = (unsigned char *)out->data;
 	cap = out->cap;
+	/* The run copies read past the block: zeros, never uninitialised. */
+	memset(low + 16, 0, 16);
 	while (p < end) {
-		/* Sixteen ASCII bytes at a time: the common case. */
-		while (end - p >= 16 && ascii16(p)) {
-			o = fold_ascii16(p, d, o, &last);
-			seg = p + 15;
-			segout = o - last;
-			p += 16;
+		/* Blocks while they fold (they read a byte past their 16). */
+		last = 0;
+		while (end - p > 16 && o - start < bwant && (k = fold_block(tab,
+		    p, low, d, &o, &last, &lastout)) > 0)
+			p += k;
+		if (last != 0) {
+			seg = p - last;
+			segout = o - lastout;
 		}
-		if (p == end)
+		if (segout - start >= want)
 			break;
-		if (*p < 0x80) {
-			seg = p;
-			segout = o;
-			c = ascii_fold[*p++];
-			d[o] = c;
-			o += c != 0;
-			continue;
-		}
-		/*
-		 * A run of two-byte sequences (Cyrillic, Greek, Arabic), four
-		 * at a time when it can, and the spaces between their words.
-		 */
-		while (p < end) {
-			if (end - p >= 8 && fold_two_byte4(tab, p, d, &o,
-			    &last)) {
-				seg = p + 6;
-				segout = o - last;
-				p += 8;
+		do {
+			if (*p < 0x80) {
+				/* A run of ASCII: a paragraph's last bytes. */
+				do {
+					c = ascii_fold[*p++];
+					d[o] = c;
+					o += c != 0;
+				} while (p < end && *p < 0x80);
+				seg = p - 1;
+				segout = o - (c != 0);
 				continue;
 			}
-			if (*p == ' ') {
-				seg = p++;
-				segout = o;
-				continue;
-			}
-			if (end - p < 2 || *p < 0xC2 || *p >= 0xE0 ||
-			    (p[1] & 0xC0) != 0x80)
-				break;
-			e = tab[(uint32_t)(*p & 0x1F) << 6 | (p[1] & 0x3F)];
-			if ((e & (E_BB | E_INLINE)) != (E_BB | E_INLINE))
-				break;
-			seg = p;
-			segout = o;
-			v = (uint32_t)e;
-			memcpy(d + o, &v, 4);
-			o += E_LEN(e);
-			p += 2;
-		}
-		if (p == end)
-			break;
-		if (*p < 0x80)
-			continue;
-		/* Any other sequence. */
-		if (*p >= 0xC2 && *p < 0xE0 && end - p >= 2 &&
-		    (p[1] & 0xC0) == 0x80) {
-			cp = (uint32_t)(*p & 0x1F) << 6 | (p[1] & 0x3F);
-			len = 2;
-		} else
 			cp = next_cp(p, end, &len);
-		if ((e = tab[cp]) == 0)
-			e = fold_entry(f, cp);
-		if (e & E_BB) {
-			seg = p;
-			segout = o;
-			if (cap - o < 2 * (size_t)(end - p) + 2 * E_MAXLEN) {
-				out->len = o;
-				buf_grow(out, 2 * (size_t)(end - p) +
-				    2 * E_MAXLEN);
-				d = (unsigned char *)out->data;
-				cap = out->cap;
-			}
-			if (e & E_INLINE) {
-				v = (uint32_t)e;
-				memcpy(d + o, &v, 4);
-			} else
-				memcpy(d + o, f->arena.data + E_OFF(e),
-				    E_LEN(e));
-			o += E_LEN(e);
-			p += len;
-			continue;
-		}
-		vanish = e & E_VANISH;
-		for (q = p + len; q < end && *q >= 0x80; q += l2) {
-			cp = next_cp(q, end, &l2);
 			if ((e = tab[cp]) == 0)
 				e = fold_entry(f, cp);
-			if (e & E_BB)
-				break;
-			vanish &= e;
-		}
-		/*
-		 * Code points mapped to nothing at the end of a segment (an
-		 * emoji's variation selector, a joiner between emoji) leave it
-		 * folding as it did without them: no need for ICU.
-		 */
-		if (vanish) {
-			p = q;
-			continue;
-		}
-		buf_setlen(out, segout);
-		fold_segment(f, (const char *)seg, (size_t)(q - seg), out);
-		buf_grow(out, 2 * (size_t)(end - q) + E_MAXLEN + 1);
-		d = (unsigned char *)out->data;
-		cap = out->cap;
-		o = segout = out->len;
-		p = seg = q;
+			if (e & E_BB) {
+				seg = p;
+				segout = o;
+				if (e & E_INLINE) {
+					/* At most twice its bytes: room kept. */
+					v = (uint32_t)e;
+					memcpy(d + o, &v, 4);
+				} else {
+					if (cap - o < 2 * (size_t)(end - p) +
+					    2 * E_MAXLEN) {
+						out->len = o;
+						buf_grow(out, 2 * (size_t)(end -
+						    p) + 2 * E_MAXLEN);
+						d = (unsigned char *)out->data;
+						cap = out->cap;
+					}
+					memcpy(d + o, f->arena.data + E_OFF(e),
+					    E_LEN(e));
+				}
+				o += E_LEN(e);
+				p += len;
+				continue;
+			}
+			vanish = e & E_VANISH;
+			for (q = p + len; q < end && *q >= 0x80; q += l2) {
+				cp = next_cp(q, end, &l2);
+				if ((e = tab[cp]) == 0)
+					e = fold_entry(f, cp);
+				if (e & E_BB)
+					break;
+				vanish &= e;
+			}
+			/*
+			 * Code points mapped to nothing at the end of a
+			 * segment (an emoji's variation selector, a joiner
+			 * between emoji) leave it folding as it did without
+			 * them: no need for ICU.
+			 */
+			if (vanish) {
+				p = q;
+				continue;
+			}
+			buf_setlen(out, segout);
+			fold_segment(f, (const char *)seg, (size_t)(q - seg),
+			    out);
+			buf_grow(out, 2 * (size_t)(end - q) + E_MAXLEN + 1);
+			d = (unsigned char *)out->data;
+			cap = out->cap;
+			o = segout = out->len;
+			p = seg = q;
+		} while (p < end && (end - p <= 16 || *p >= 0xE0));
 	}
+	/* Stopped short: the last segment may yet grow. */
+	if (p < end)
+		o = segout;
 	buf_setlen(out, o);
+	return p == end;
+}
+
+void
+para_key(struct para_fold *f, const char *s, size_t n, struct buf *out)
+{
+	fold_key(f, s, n, out, SIZE_MAX);
+}
+
+int
+para_key_prefix(struct para_fold *f, const char *s, size_t n,
+    struct buf *out, size_t want)
+{
+	return fold_key(f, s, n, out, want);
 }
 
 void
@@ -715,6 +803,101 @@ same_bytes(struct dedupe *d, const char *text, size_t i)
 	return SIZE_MAX;
 }
 
+/*
+ * In record scope a paragraph's key only meets the other keys of its
+ * record, and most paragraphs have no fellow there but their byte copies:
+ * a prefix of SIG_BYTES key bytes tells them apart.  Only paragraphs whose
+ * prefix another shares, or which a cut-short copy may be a prefix of, are
+ * folded whole and fingerprinted (say "keyed").
+ */
+#define SIG_BYTES	24
+#define SIG_PROBES	16
+
+/* The key of paragraph i whole, and its fingerprint. */
+static void
+key_para(struct dedupe *d, const char *text, size_t i, int lazy)
+{
+	struct para *pa = &d->para[i];
+	const char *s = text + pa->off;
+
+	if (pa->copy != SIZE_MAX) {
+		/* A doubled copy: folded once, with its first. */
+		pa->koff = d->para[pa->copy].koff;
+		pa->klen = d->para[pa->copy].klen;
+		pa->fp = d->para[pa->copy].fp;
+		return;
+	}
+	if (!lazy || !pa->whole) {
+		pa->koff = d->keys.len;
+		para_key(&d->fold, s, pa->len, &d->keys);
+		pa->klen = d->keys.len - pa->koff;
+	}
+	if (pa->klen > 0)
+		pa->fp = fp_of(d->keys.data + pa->koff, pa->klen, SEED_FOLDED);
+	else
+		pa->fp = fp_of(s, pa->len, SEED_EXACT);
+}
+
+/*
+ * Flag for keying the paragraphs (not copies) of the record whose key
+ * prefix another's equals (a probe limit keys the rest of a long chain),
+ * then those ending in an ellipsis and the earlier ones whose prefix
+ * agrees with theirs.  Flagging too many costs time, never a decision.
+ */
+static void
+flag_keyed(struct dedupe *d, const char *text)
+{
+	const char *kb = d->keys.data;
+	struct para *pa, *q;
+	size_t i, j, k, l, probes, ell;
+
+	memset(d->rawtab, 0, d->rawcap * sizeof *d->rawtab);
+	for (i = 0; i < d->npara; i++) {
+		pa = &d->para[i];
+		if (pa->len == 0 || pa->copy != SIZE_MAX)
+			continue;
+		l = pa->klen < SIG_BYTES ? pa->klen : SIG_BYTES;
+		k = (size_t)(XXH3_64bits_withSeed(kb + pa->koff, l, l) >>
+		    40) & (d->rawcap - 1);
+		for (probes = 0;; k = (k + 1) & (d->rawcap - 1)) {
+			if (d->rawtab[k] == 0) {
+				d->rawtab[k] = (uint32_t)(i + 1);
+				break;
+			}
+			q = &d->para[d->rawtab[k] - 1];
+			if ((q->klen < SIG_BYTES ? q->klen : SIG_BYTES) == l &&
+			    memcmp(kb + q->koff, kb + pa->koff, l) == 0) {
+				q->keyed = pa->keyed = 1;
+				break;
+			}
+			if (++probes == SIG_PROBES) {
+				pa->keyed = 1;
+				break;
+			}
+		}
+	}
+	for (i = 0; i < d->npara; i++) {
+		pa = &d->para[i];
+		if (pa->len == 0 || pa->copy != SIZE_MAX ||
+		    !ends_in_ellipsis(text + pa->off, pa->len, &ell))
+			continue;
+		pa->keyed = 1;
+		for (j = 0; j < i; j++) {
+			q = &d->para[j];
+			if (q->len == 0)
+				continue;
+			if (q->copy != SIZE_MAX)
+				q = &d->para[q->copy];
+			/* A whole key shorter than a prefix: no prefix of it. */
+			if (q->whole && q->klen < pa->klen)
+				continue;
+			l = q->klen < pa->klen ? q->klen : pa->klen;
+			if (memcmp(kb + q->koff, kb + pa->koff, l) == 0)
+				q->keyed = 1;
+		}
+	}
+}
+
 size_t
 dedupe_text(struct dedupe *d, const char *text, size_t n, int json_nl,
     int64_t id)
@@ -724,6 +907,7 @@ dedupe_text(struct dedupe *d, const char *text, size_t n, int json_nl,
 	struct para *pa;
 	struct fp_origin org;
 	size_t i, j, tl, ell, removed = 0;
+	int lazy;
 
 	d->npara = 0;
 	d->text = text;
@@ -751,6 +935,8 @@ dedupe_text(struct dedupe *d, const char *text, size_t n, int json_nl,
 		fpset_reset(set, d->npara);
 	} else
 		set = &d->seen;
+	/* Stream scope keeps every fingerprint: all are keyed. */
+	lazy = d->o.key == DEDUPE_FOLDED && d->o.scope == DEDUPE_RECORD;
 	if (d->o.key == DEDUPE_FOLDED) {
 		if (d->npara >= UINT32_MAX)
 			die(EX_SOFTWARE, "more than %u paragraphs in a text",
@@ -766,8 +952,9 @@ dedupe_text(struct dedupe *d, const char *text, size_t n, int json_nl,
 		d->rawcap = i;
 	}
 	/*
-	 * Two passes: keys and fingerprints first, prefetching each one's
-	 * slot, so that the table's cache misses overlap; then the fates.
+	 * Keys first (or their prefixes, when lazy), then the fingerprints,
+	 * prefetching each one's slot, so that the table's cache misses
+	 * overlap; then the fates.
 	 */
 	for (i = 0; i < d->npara; i++) {
 		pa = &d->para[i];
@@ -778,6 +965,9 @@ dedupe_text(struct dedupe *d, const char *text, size_t n, int json_nl,
 		pa->first.para = 0;
 		pa->koff = pa->off;
 		pa->klen = 0;
+		pa->copy = SIZE_MAX;
+		pa->keyed = !lazy;
+		pa->whole = 1;
 		/* An empty line separates; it is never removed. */
 		if (pa->len == 0)
 			continue;
@@ -785,21 +975,18 @@ dedupe_text(struct dedupe *d, const char *text, size_t n, int json_nl,
 		if (d->o.key == DEDUPE_EXACT) {
 			pa->klen = pa->len;
 			pa->fp = fp_of(s, pa->len, SEED_EXACT);
-		} else if ((j = same_bytes(d, text, i)) != SIZE_MAX) {
-			/* A doubled copy: fold it once. */
-			pa->koff = d->para[j].koff;
-			pa->klen = d->para[j].klen;
-			pa->fp = d->para[j].fp;
-		} else {
+		} else if ((pa->copy = same_bytes(d, text, i)) != SIZE_MAX &&
+		    lazy) {
+			/* Keyed, or not, as what it copies will be. */
+			pa->koff = d->para[pa->copy].koff;
+			pa->klen = d->para[pa->copy].klen;
+		} else if (lazy) {
 			pa->koff = d->keys.len;
-			para_key(&d->fold, s, pa->len, &d->keys);
+			pa->whole = para_key_prefix(&d->fold, s, pa->len,
+			    &d->keys, SIG_BYTES);
 			pa->klen = d->keys.len - pa->koff;
-			if (pa->klen > 0)
-				pa->fp = fp_of(d->keys.data + pa->koff,
-				    pa->klen, SEED_FOLDED);
-			else
-				pa->fp = fp_of(s, pa->len, SEED_EXACT);
-		}
+		} else
+			key_para(d, text, i, 0);
 		if (d->o.min_chars > 0 && (pa->len < d->o.min_chars ||
 		    count_chars(s, pa->len) < d->o.min_chars))
 			continue;
@@ -809,7 +996,24 @@ dedupe_text(struct dedupe *d, const char *text, size_t n, int json_nl,
 			continue;
 		}
 		pa->decide = 1;
-		fpset_prefetch(set, pa->fp);
+		if (!lazy)
+			fpset_prefetch(set, pa->fp);
+	}
+	if (lazy) {
+		flag_keyed(d, text);
+		for (i = 0; i < d->npara; i++) {
+			pa = &d->para[i];
+			if (pa->len == 0)
+				continue;
+			/* A copy is keyed when what it copies is. */
+			if (pa->copy != SIZE_MAX)
+				pa->keyed = d->para[pa->copy].keyed;
+			if (!pa->keyed)
+				continue;
+			key_para(d, text, i, 1);
+			if (pa->decide)
+				fpset_prefetch(set, pa->fp);
+		}
 	}
 	for (i = 0; i < d->npara; i++) {
 		pa = &d->para[i];
@@ -818,6 +1022,19 @@ dedupe_text(struct dedupe *d, const char *text, size_t n, int json_nl,
 		s = text + pa->off;
 		org.id = id;
 		org.para = (uint32_t)(i + 1 <= UINT32_MAX ? i + 1 : UINT32_MAX);
+		if (!pa->keyed) {
+			/*
+			 * No other paragraph has its key: kept, unless a copy
+			 * of the one it copies (which is in the set first).
+			 */
+			if (pa->copy == SIZE_MAX)
+				continue;
+			pa->fate = PARA_REPEAT;
+			pa->first.id = id;
+			pa->first.para = (uint32_t)(pa->copy + 1);
+			removed++;
+			continue;
+		}
 		if (!fpset_insert(set, pa->fp, &org, &pa->first)) {
 			pa->fate = PARA_REPEAT;
 			removed++;
@@ -827,7 +1044,8 @@ dedupe_text(struct dedupe *d, const char *text, size_t n, int json_nl,
 		 * A cut-short copy: its key without the ellipsis is a prefix
 		 * of an earlier paragraph's key.  A folded key is the same
 		 * with or without the ellipsis (it folds to full stops, which
-		 * go, and has a boundary before it).
+		 * go, and has a boundary before it).  An earlier paragraph not
+		 * keyed has a prefix that rules it out.
 		 */
 		if (!ends_in_ellipsis(s, pa->len, &ell))
 			continue;
@@ -843,7 +1061,7 @@ dedupe_text(struct dedupe *d, const char *text, size_t n, int json_nl,
 		if (tl == 0)
 			continue;
 		for (j = 0; j < i; j++)
-			if (d->para[j].klen >= tl &&
+			if (d->para[j].keyed && d->para[j].klen >= tl &&
 			    memcmp(kbase + d->para[j].koff, tk, tl) == 0) {
 				pa->fate = PARA_TRUNCATED;
 				pa->first.id = id;

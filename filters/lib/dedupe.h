@@ -3,12 +3,13 @@
  *
  * para_key folds a paragraph to its key (folding version DEDUPE_FOLD_VERSION):
  * ICU NFKC_Casefold, then only the code points of General_Category L*, M*
- * and N* are kept.  The fast path works per code point from a lazily filled
- * table (ASCII by a fixed table; sixteen ASCII bytes or four two-byte
- * sequences at a time when it can) and hands a segment to ICU only when a
- * code point has no normalisation boundary before it and is not one that
- * folds to nothing at the segment's end; para_key_slow normalises the
- * whole paragraph and is the reference the fast path must equal.
+ * and N* are kept.  The fast path folds blocks of sixteen bytes in place
+ * where it can (ASCII, letters that fold to themselves, two-byte sequences
+ * looked up), else works per code point from a lazily filled table, and
+ * hands a segment to ICU only when a code point has no normalisation
+ * boundary before it and is not one that folds to nothing at the segment's
+ * end; para_key_slow normalises the whole paragraph and is the reference
+ * the fast path must equal.
  *
  * fpset is a set of 128-bit fingerprints: open addressing with linear
  * probing, split into 2^subbits subtables (chosen by the low bits of `lo`,
@@ -17,9 +18,11 @@
  * all-zero fingerprint marks an empty slot and is never produced.
  *
  * dedupe_text decides, for each paragraph (line) of one text, whether it is
- * kept or removed, and why; the caller rebuilds the text.  Invariants: the
- * first occurrence is always kept; the result depends only on the input
- * order, never on buffer or table sizes.
+ * kept or removed, and why; the caller rebuilds the text.  In record scope
+ * it folds whole and fingerprints only the paragraphs whose key prefix
+ * another's may match.  Invariants: the first occurrence is always kept;
+ * the result depends only on the input order, never on buffer or table
+ * sizes.
  */
 #ifndef DEDUPE_H
 #define DEDUPE_H
@@ -66,6 +69,13 @@ void	para_fold_release(struct para_fold *);
 void	para_key(struct para_fold *, const char *p, size_t n, struct buf *out);
 void	para_key_slow(struct para_fold *, const char *p, size_t n,
 	    struct buf *out);
+/*
+ * Append a prefix of the key of p[0..n), folding only until want bytes
+ * are settled: at least want of them, or the whole key, which the return
+ * value (1) tells.
+ */
+int	para_key_prefix(struct para_fold *, const char *p, size_t n,
+	    struct buf *out, size_t want);
 
 struct fpsub {
 	struct fp		*slot;
@@ -129,7 +139,10 @@ struct dedupe_opts {
 struct para {
 	size_t			off, len;	/* in the text */
 	size_t			koff, klen;	/* key in keys (or text) */
-	struct fp		fp;
+	size_t			copy;		/* same bytes as, or SIZE_MAX */
+	struct fp		fp;		/* when keyed */
+	int			keyed;		/* whole key and fp */
+	int			whole;		/* the key, not a prefix */
 	int			decide;		/* ours to decide */
 	enum para_fate		fate;
 	struct fp_origin	first;		/* what it repeats */

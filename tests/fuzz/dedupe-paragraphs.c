@@ -1,8 +1,10 @@
 /*
  * Fuzz target for dedupe-paragraphs' transform: folding any bytes never
  * crashes, the fast key equals the slow (whole-paragraph ICU) key, equal
- * inputs give equal keys whatever the cache held before, and dedupe_text
- * keeps the first copy of every paragraph.
+ * inputs give equal keys whatever the cache held before, a key prefix is
+ * one, and dedupe_text keeps the first copy of every paragraph and, in
+ * record scope, removes as a repeat exactly those an earlier one has the
+ * key of.
  */
 #include <stddef.h>
 #include <stdint.h>
@@ -41,6 +43,13 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		abort();
 	if (a.len != c.len || memcmp(a.data, c.data, a.len) != 0)
 		abort();
+	/* A prefix of the key: as long as asked, or the key whole. */
+	buf_reset(&c);
+	if (para_key_prefix(&fold, (const char *)data, size, &c, size % 40) ?
+	    c.len != a.len : c.len < size % 40 || c.len > a.len)
+		abort();
+	if (memcmp(a.data, c.data, c.len) != 0)
+		abort();
 
 	/* The first occurrence of a fingerprint is never removed. */
 	dedupe_text(&rec, (const char *)data, size, 0, 1);
@@ -50,6 +59,34 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		if (rec.para[i].fate == PARA_REPEAT &&
 		    rec.para[i].first.para > i)
 			abort();
+	/*
+	 * Record scope keys whole only paragraphs whose prefix may match:
+	 * still, one repeats exactly when an earlier one has its key (a
+	 * cut-short copy aside).  Quadratic: small texts only.
+	 */
+	for (i = 0; i < rec.npara && rec.npara <= 64; i++) {
+		const struct para *p = &rec.para[i];
+		size_t j, first = SIZE_MAX;
+
+		if (p->fate == PARA_TRUNCATED || p->len == 0)
+			continue;
+		buf_reset(&a);
+		para_key(&fold, (const char *)data + p->off, p->len, &a);
+		for (j = 0; j < i && first == SIZE_MAX; j++) {
+			const struct para *q = &rec.para[j];
+
+			buf_reset(&b);
+			para_key(&fold, (const char *)data + q->off, q->len, &b);
+			if (q->len > 0 && a.len == b.len && (a.len > 0 ?
+			    memcmp(a.data, b.data, a.len) == 0 :
+			    q->len == p->len && memcmp(data + q->off,
+			    data + p->off, p->len) == 0))
+				first = j;
+		}
+		if ((p->fate == PARA_REPEAT) != (first != SIZE_MAX) ||
+		    (first != SIZE_MAX && p->first.para != first + 1))
+			abort();
+	}
 	dedupe_text(&stream, (const char *)data, size, 0, 2);
 	dedupe_text(&rec, (const char *)data, size, 1, 3);
 	buf_release(&a);

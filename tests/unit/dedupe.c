@@ -59,6 +59,13 @@ static const uint32_t spicy[] = {
 	0x0323, 0x0307, 0x1100, 0x1175, 0x11AF, 0x3131, 0x32C0, 0x337F,
 };
 
+/* Blocks around the code point under test: copied, looked up, dropped. */
+static const uint32_t filler[] = {
+	'a', 0x044F, ' ', 0x0635, 0x0414, 'Z', '7', 0x0430, 0x0451, ',',
+	0x0640, 0x00AB, 0x00E9, 0x0645
+};
+static const size_t nfiller = sizeof filler / sizeof filler[0];
+
 int
 main(void)
 {
@@ -172,6 +179,32 @@ main(void)
 				printf("# two-byte block U+%04X at %zu\n",
 				    (unsigned)cp, j);
 		}
+	/*
+	 * Blocks of sixteen bytes: every two-byte code point and every
+	 * invalid byte at every place of a block (the last: a sequence
+	 * across two blocks), among ASCII, letters blocks copy as they are
+	 * and letters they look up, alone or before a combining mark.
+	 */
+	for (cp = 0x80; cp < 0x800 + 0x80; cp++)
+		for (j = 0; j < 16; j++) {
+			n = 0;
+			for (i = 0; n < j; i++)
+				n += utf8_encode((unsigned char *)str + n,
+				    filler[(cp + i) % nfiller]);
+			if (cp < 0x800)
+				n += utf8_encode((unsigned char *)str + n, cp);
+			else
+				str[n++] = (char)(cp - 0x800 + 0x80);
+			if (j % 3 == 1)
+				n += utf8_encode((unsigned char *)str + n,
+				    0x0301);
+			for (i = 0; i < 12; i++)
+				n += utf8_encode((unsigned char *)str + n,
+				    filler[(cp + j + i) % nfiller]);
+			if (!same_key(str, n) && badblock++ < 5)
+				printf("# block U+%04X at %zu\n",
+				    (unsigned)cp, j);
+		}
 	CHECK(badblock == 0, "fast key == slow key in ASCII and two-byte "
 	    "blocks");
 
@@ -212,6 +245,34 @@ main(void)
 	}
 	CHECK(badrand == 0, "fast key == slow key on %zu random strings of "
 	    "runs", nrand / 4);
+
+	/*
+	 * Prefixes: of the key, at least as long as asked, and the key
+	 * itself when they say whole; among marks, emoji, an entry of 33
+	 * bytes (U+FDFA) and invalid bytes.
+	 */
+	for (i = 0, badrand = 0; i < nrand / 4; i++) {
+		static const char *const unit[] = { "a", "Z", " ", ".", "7",
+		    "\xd0\x94", "\xd1\x8f", "\xcc\x81", "\xf0\x9f\x91\x8d",
+		    "\xef\xb7\xba", "\xef\xb8\x8f", "\xe2\x80\xa6", "\x80" };
+		const char *u;
+
+		for (n = 0; n < 200 && next_rand() % 64 != 0; n += strlen(u)) {
+			u = unit[next_rand() % (sizeof unit / sizeof unit[0])];
+			memcpy(str + n, u, strlen(u));
+		}
+		buf_reset(&fast);
+		buf_reset(&slow);
+		para_key(&F, str, n, &fast);
+		j = 1 + next_rand() % 40;
+		ok = para_key_prefix(&F, str, n, &slow, j);
+		if (slow.len > fast.len || memcmp(slow.data, fast.data,
+		    slow.len) != 0 || (ok && slow.len != fast.len) ||
+		    (!ok && slow.len < j))
+			badrand++;
+	}
+	CHECK(badrand == 0, "key prefixes are prefixes of at least the bytes "
+	    "asked, whole when so said");
 
 	CHECK(strcmp(key_of("Read in full"), "readinfull") == 0,
 	    "folded: case and spaces go");
