@@ -312,7 +312,7 @@ json_scan_string(const char *p, const char *end, int *escaped,
 		while (uend - u >= 16 && plain16(u))
 			u += 16;
 		while (uend - u >= 8) {
-			memcpy(&w, u, 8);
+			w = load_le64(u);
 			if ((m = str_special(w)) != 0) {
 				u += plain_prefix(m);
 				break;
@@ -353,7 +353,7 @@ json_scan_string(const char *p, const char *end, int *escaped,
 			 * json_escape. */
 			do {
 				while (uend - u >= 8) {
-					memcpy(&w, u, 8);
+					w = load_le64(u);
 					if (!utf8_two_byte_run(w))
 						break;
 					u += 8;
@@ -622,8 +622,8 @@ json_escape(struct buf *out, const char *s, size_t n, size_t *bad)
 			continue;
 		}
 		if (end - p >= 8) {
-			memcpy(&w, p, 8);
-			memcpy(d, &w, 8);
+			w = load_le64(p);
+			memcpy(d, p, 8);
 			if ((m = str_special(w)) == 0) {
 				d += 8;
 				p += 8;
@@ -641,9 +641,9 @@ json_escape(struct buf *out, const char *s, size_t n, size_t *bad)
 			 */
 			do {
 				if (end - p >= 8) {
-					memcpy(&w, p, 8);
+					w = load_le64(p);
 					if (utf8_two_byte_run(w)) {
-						memcpy(d, &w, 8);
+						memcpy(d, p, 8);
 						d += 8;
 						p += 8;
 						continue;
