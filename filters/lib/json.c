@@ -148,8 +148,20 @@ unfinished(const unsigned char *p, size_t i)
 	return 0;
 }
 
+/* Whether c ends a two-byte escape (all but \u). */
+static inline int
+short_escape(unsigned char c)
+{
+	return c == '"' || c == '\\' || c == '/' || c == 'b' || c == 'f' ||
+	    c == 'n' || c == 'r' || c == 't';
+}
+
+/*
+ * esc: json_escape's view, else the scanner's, which also steps over the
+ * two-byte escapes, setting *escaped.
+ */
 __attribute__((target("avx2"))) static size_t
-text_avx2(const unsigned char *p, size_t n, int esc)
+text_avx2(const unsigned char *p, size_t n, int esc, int *escaped)
 {
 	const __m256i hi1 = TAB(hi1_tab), lo1 = TAB(lo1_tab);
 	const __m256i hi2 = TAB(hi2_tab);
@@ -161,9 +173,9 @@ text_avx2(const unsigned char *p, size_t n, int esc)
 	__m256i v, prev = _mm256_setzero_si256(), p1, p2, p3, sc, must, err;
 	unsigned char tail[32];
 	uint32_t sp, bad, m, in;
-	size_t i, s, len;
+	size_t i = 0, s, len;
 
-	for (i = 0; i < n; i += 32) {
+	while (i < n) {
 		if ((len = n - i) >= 32) {
 			v = _mm256_loadu_si256((const __m256i *)(p + i));
 			in = UINT32_MAX;
@@ -193,54 +205,53 @@ text_avx2(const unsigned char *p, size_t n, int esc)
 			/* ASCII: nothing to check but the specials. */
 			if (unfinished(p, i) != 0)
 				break;
-			if (sp != 0) {
-				i += (size_t)__builtin_ctz(sp);
+		} else {
+			p1 = PREV(v, prev, 1);
+			p2 = PREV(v, prev, 2);
+			p3 = PREV(v, prev, 3);
+			sc = _mm256_and_si256(_mm256_and_si256(
+			    _mm256_shuffle_epi8(hi1,
+			    _mm256_and_si256(_mm256_srli_epi16(p1, 4), nib)),
+			    _mm256_shuffle_epi8(lo1, _mm256_and_si256(p1, nib))),
+			    _mm256_shuffle_epi8(hi2,
+			    _mm256_and_si256(_mm256_srli_epi16(v, 4), nib)));
+			/* Third and fourth bytes must be continuations:
+			 * E_CONT2 is right there and wrong missing. */
+			must = _mm256_and_si256(_mm256_or_si256(
+			    _mm256_subs_epu8(p2,
+			    _mm256_set1_epi8((char)(0xE0 - 0x80))),
+			    _mm256_subs_epu8(p3,
+			    _mm256_set1_epi8((char)(0xF0 - 0x80)))),
+			    _mm256_set1_epi8((char)0x80));
+			err = _mm256_xor_si256(must, sc);
+			/* In the last block, up to the first space after the
+			 * end, which shows a character cut short there. */
+			bad = ~(uint32_t)_mm256_movemask_epi8(
+			    _mm256_cmpeq_epi8(err, _mm256_setzero_si256())) &
+			    (in << 1 | 1);
+			/* Good up to a special, which ends any character
+			 * before it or is itself marked bad. */
+			if (bad != 0 && (sp == 0 || (bad & (uint32_t)((2ull <<
+			    __builtin_ctz(sp)) - 1)) != 0))
+				break;
+		}
+		if (sp != 0) {
+			i += (size_t)__builtin_ctz(sp);
+			if (esc || p[i] != '\\' || n - i < 2 ||
+			    !short_escape(p[i + 1]))
 				goto out;
-			}
-			if (len < 32) {
-				i = n;
-				goto out;
-			}
-			prev = v;
+			/* An escape: go on after it, from plain ASCII. */
+			*escaped = 1;
+			i += 2;
+			prev = _mm256_setzero_si256();
 			continue;
 		}
-		p1 = PREV(v, prev, 1);
-		p2 = PREV(v, prev, 2);
-		p3 = PREV(v, prev, 3);
-		sc = _mm256_and_si256(_mm256_and_si256(
-		    _mm256_shuffle_epi8(hi1,
-		    _mm256_and_si256(_mm256_srli_epi16(p1, 4), nib)),
-		    _mm256_shuffle_epi8(lo1, _mm256_and_si256(p1, nib))),
-		    _mm256_shuffle_epi8(hi2,
-		    _mm256_and_si256(_mm256_srli_epi16(v, 4), nib)));
-		/* Third and fourth bytes must be continuations: E_CONT2 is
-		 * right there and wrong missing. */
-		must = _mm256_and_si256(_mm256_or_si256(
-		    _mm256_subs_epu8(p2, _mm256_set1_epi8((char)(0xE0 - 0x80))),
-		    _mm256_subs_epu8(p3, _mm256_set1_epi8((char)(0xF0 - 0x80)))),
-		    _mm256_set1_epi8((char)0x80));
-		err = _mm256_xor_si256(must, sc);
-		/* In the last block, up to the first space after the end,
-		 * which shows a character cut short there. */
-		bad = ~(uint32_t)_mm256_movemask_epi8(_mm256_cmpeq_epi8(err,
-		    _mm256_setzero_si256())) & (in << 1 | 1);
-		if (sp != 0) {
-			s = (size_t)__builtin_ctz(sp);
-			/* Good up to the special, which ends any character
-			 * before it or is itself marked bad. */
-			if ((bad & (uint32_t)((2ull << s) - 1)) == 0) {
-				i += s;
-				goto out;
-			}
-			break;
-		}
-		if (bad != 0)
-			break;
 		if (len < 32) {
 			i = n;
 			goto out;
 		}
 		prev = v;
+		i += 32;
 	}
 	i -= unfinished(p, i);
 out:
@@ -252,11 +263,12 @@ out:
 
 /* Plain text at p: 0 unless AVX2 is on and there are 16 bytes or more. */
 static inline size_t
-text_fast(const unsigned char *p, const unsigned char *end, int esc)
+text_fast(const unsigned char *p, const unsigned char *end, int esc,
+    int *escaped)
 {
 	if (end - p < 16 || !simd)
 		return 0;
-	return text_avx2(p, (size_t)(end - p), esc);
+	return text_avx2(p, (size_t)(end - p), esc, escaped);
 }
 #else
 int
@@ -267,11 +279,13 @@ json_simd(int on)
 }
 
 static inline size_t
-text_fast(const unsigned char *p, const unsigned char *end, int esc)
+text_fast(const unsigned char *p, const unsigned char *end, int esc,
+    int *escaped)
 {
 	(void)p;
 	(void)end;
 	(void)esc;
+	(void)escaped;
 	return 0;
 }
 #endif
@@ -308,7 +322,7 @@ json_scan_string(const char *p, const char *end, int *escaped,
 	*escaped = 0;
 	u = (const unsigned char *)p + 1;
 	for (;;) {
-		u += text_fast(u, uend, 0);
+		u += text_fast(u, uend, 0, escaped);
 		while (uend - u >= 16 && plain16(u))
 			u += 16;
 		while (uend - u >= 8) {
@@ -602,7 +616,7 @@ json_escape(struct buf *out, const char *s, size_t n, size_t *bad)
 			d = out->data + out->len;
 			dend = out->data + out->cap - 1;
 		}
-		if ((k = text_fast(p, end, 1)) > 0) {
+		if ((k = text_fast(p, end, 1, NULL)) > 0) {
 			if ((size_t)(dend - d) < k + 16) {
 				out->len = (size_t)(d - out->data);
 				buf_grow(out, (size_t)(end - p) + 16);
