@@ -129,7 +129,8 @@ static const unsigned char hi2_tab[16] = {
 };
 
 /* A 16-byte table in both halves, for _mm256_shuffle_epi8. */
-#define TAB(t) _mm256_broadcastsi128_si256(_mm_loadu_si128((const __m128i *)(t)))
+#define TAB(t) \
+	_mm256_broadcastsi128_si256(_mm_loadu_si128((const __m128i *)(t)))
 
 /* v moved n bytes toward the end, the bytes of prev coming in below. */
 #define PREV(v, prev, n) _mm256_alignr_epi8((v), \

@@ -80,11 +80,11 @@ utf8_decode(const unsigned char *p, size_t n)
 }
 
 /*
- * Whether the 8 bytes of w (loaded by load_le64) are four
- * valid two-byte sequences (U+0080 to U+07FF: Cyrillic, Greek, Arabic,
- * Hebrew...): leads C2-DF at the even bytes, continuations at the odd ones.  Leads C0 and C1 (overlong) have
- * bits 1-4 clear; adding 0x7FFF to each 16-bit lane of those bits sets the
- * lane's top bit exactly when they are not all clear.
+ * Whether the 8 bytes of w (loaded by load_le64) are four valid two-byte
+ * sequences (U+0080 to U+07FF: Cyrillic, Greek, Arabic, Hebrew...): leads
+ * C2-DF at the even bytes, continuations at the odd ones.  Leads C0 and C1
+ * (overlong) have bits 1-4 clear; adding 0x7FFF to each 16-bit lane of
+ * those bits sets the lane's top bit exactly when they are not all clear.
  */
 static inline int
 utf8_two_byte_run(uint64_t w)
