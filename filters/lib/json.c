@@ -327,7 +327,7 @@ json_scan_string(const char *p, const char *end, int *escaped,
 		while (uend - u >= 16 && plain16(u))
 			u += 16;
 		while (uend - u >= 8) {
-			w = load_le64(u);
+			w = get_le64(u);
 			if ((m = str_special(w)) != 0) {
 				u += plain_prefix(m);
 				break;
@@ -368,7 +368,7 @@ json_scan_string(const char *p, const char *end, int *escaped,
 			 * json_escape. */
 			do {
 				while (uend - u >= 8) {
-					w = load_le64(u);
+					w = get_le64(u);
 					if (!utf8_two_byte_run(w))
 						break;
 					u += 8;
@@ -637,7 +637,7 @@ json_escape(struct buf *out, const char *s, size_t n, size_t *bad)
 			continue;
 		}
 		if (end - p >= 8) {
-			w = load_le64(p);
+			w = get_le64(p);
 			memcpy(d, p, 8);
 			if ((m = str_special(w)) == 0) {
 				d += 8;
@@ -656,7 +656,7 @@ json_escape(struct buf *out, const char *s, size_t n, size_t *bad)
 			 */
 			do {
 				if (end - p >= 8) {
-					w = load_le64(p);
+					w = get_le64(p);
 					if (utf8_two_byte_run(w)) {
 						memcpy(d, p, 8);
 						d += 8;

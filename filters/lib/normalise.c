@@ -551,7 +551,7 @@ clean_len(struct normalise *t, const char *s, size_t n)
 			 * but are cheaper in one go, and any other byte fails.
 			 */
 			while (t->swar && end - p >= 8) {
-				w = load_le64(p);
+				w = get_le64(p);
 				ws = ascii_eq(w, ' ') | ascii_eq(w, '\n');
 				if (((w | (w + ONES)) & HIGHS) |
 				    (bytes_lt(w, 0x21) & ~ws) |

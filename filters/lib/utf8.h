@@ -7,24 +7,6 @@
 
 #include <stddef.h>
 #include <stdint.h>
-#include <string.h>
-
-/*
- * The 8 bytes at p as a little-endian word: byte k in bits 8k to 8k+7,
- * whatever the host, as the word-at-a-time code below and in json.c and
- * normalise.c assume.  One load on little-endian hosts.
- */
-static inline uint64_t
-load_le64(const unsigned char *p)
-{
-	uint64_t w;
-
-	memcpy(&w, p, 8);
-#if __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__
-	w = __builtin_bswap64(w);
-#endif
-	return w;
-}
 
 /*
  * The length (1-4) of the valid UTF-8 sequence at p (p < end), or 0 when
@@ -80,7 +62,7 @@ utf8_decode(const unsigned char *p, size_t n)
 }
 
 /*
- * Whether the 8 bytes of w (loaded by load_le64) are four valid two-byte
+ * Whether the 8 bytes of w (loaded by get_le64) are four valid two-byte
  * sequences (U+0080 to U+07FF: Cyrillic, Greek, Arabic, Hebrew...): leads
  * C2-DF at the even bytes, continuations at the odd ones.  Leads C0 and C1
  * (overlong) have bits 1-4 clear; adding 0x7FFF to each 16-bit lane of

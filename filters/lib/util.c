@@ -17,7 +17,6 @@
 
 #include "util.h"
 
-
 const char *prog_name = "tgpipe";
 int verbosity = 1;
 
@@ -215,7 +214,7 @@ parse_size(const char *opt, const char *s, long long min, long long max)
  * Widen it to the output buffer's size where the system lets us; it is
  * only a hint, so failure is ignored.
  */
-void
+static void
 pipe_widen(int fd)
 {
 #ifdef F_SETPIPE_SZ

@@ -42,11 +42,9 @@ long long	parse_size(const char *opt, const char *s, long long min,
 		    long long max);
 
 /*
- * Buffered output to a file descriptor.  Every write is checked: a write
- * error exits 74 (after removing a temporary file), a closed pipe ends the
- * program quietly, as if by SIGPIPE.
+ * Little-endian numbers: in file formats (archive, dedupe state), and the
+ * word-at-a-time scanners' loads, byte k in bits 8k (one load on x86).
  */
-/* Little-endian numbers in file formats (archive, dedupe state). */
 static inline void
 put_le32(unsigned char *p, uint32_t v)
 {
@@ -79,6 +77,11 @@ get_le64(const unsigned char *p)
 /* An out's buffer; out_write of this much or more is not copied into it. */
 #define OUT_BUFSIZE	(256 * 1024)
 
+/*
+ * Buffered output to a file descriptor.  Every write is checked: a write
+ * error exits 74 (after removing a temporary file), a closed pipe ends the
+ * program quietly, as if by SIGPIPE.
+ */
 struct out {
 	int	 fd;
 	char	*name;		/* for messages */
@@ -88,8 +91,6 @@ struct out {
 };
 
 void	out_init_fd(struct out *, int fd, const char *name);
-/* Ask for a 1 MiB pipe buffer if fd is a pipe (a hint; errors ignored). */
-void	pipe_widen(int fd);
 /*
  * Open path for writing through a temporary file in the same folder,
  * renamed into place by out_close and removed by die() or a fatal signal.
