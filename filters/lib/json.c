@@ -608,22 +608,17 @@ json_escape(struct buf *out, const char *s, size_t n, size_t *bad)
 	dend = out->data + out->cap - 1;
 	while (p < end) {
 		/*
-		 * Room for the widest step below: 16 bytes stored at once, or
-		 * 8 and then a \u00XX after the plain prefix of those 8.
+		 * Room for the rest as it is, which text_fast may copy, and
+		 * for the widest step after: 16 bytes stored at once, or 8
+		 * and then a \u00XX after the plain prefix of those 8.
 		 */
-		if (dend - d < 16) {
+		if ((size_t)(dend - d) < (size_t)(end - p) + 16) {
 			out->len = (size_t)(d - out->data);
 			buf_grow(out, (size_t)(end - p) + 16);
 			d = out->data + out->len;
 			dend = out->data + out->cap - 1;
 		}
 		if ((k = text_fast(p, end, 1, NULL)) > 0) {
-			if ((size_t)(dend - d) < k + 16) {
-				out->len = (size_t)(d - out->data);
-				buf_grow(out, (size_t)(end - p) + 16);
-				d = out->data + out->len;
-				dend = out->data + out->cap - 1;
-			}
 			memcpy(d, p, k);
 			d += k;
 			p += k;
