@@ -297,7 +297,7 @@ emit_skippable(struct archive_writer *w, unsigned magic, const void *p,
 	w->emit(w->ctx, frame->data, frame->len);
 }
 
-static int add_record(struct archive_writer *, const char *, size_t,
+static void add_record(struct archive_writer *, const char *, size_t,
     uint64_t);
 
 /* Train a dictionary on the records kept so far, then compress them. */
@@ -404,18 +404,15 @@ drain(struct archive_writer *w)
 		write_oldest(w);
 }
 
-static int
+/* Add a record shorter than ARCHIVE_FRAME_MAX (archive_writer_add checks). */
+static void
 add_record(struct archive_writer *w, const char *p, size_t n, uint64_t tag)
 {
 	struct job *j;
 
-	if (n >= ARCHIVE_FRAME_MAX) {
-		drain(w);
-		return -1;
-	}
 	if (w->o.check != NULL && !w->check_late && !w->o.check(p, n)) {
 		w->o.refuse(w->o.refuse_ctx, p, n, tag);
-		return 0;
+		return;
 	}
 	j = &w->jobs[w->fill];
 	if (j->in.len > 0 && (j->in.len + n + 1 > w->o.frame_size ||
@@ -434,7 +431,6 @@ add_record(struct archive_writer *w, const char *p, size_t n, uint64_t tag)
 		j->tag = xrealloc(j->tag, j->captag, sizeof *j->tag);
 	}
 	j->tag[j->nrec++] = tag;
-	return 0;
 }
 
 int
@@ -466,7 +462,8 @@ archive_writer_add(struct archive_writer *w, const char *p, size_t n,
 		}
 		train(w);
 	}
-	return add_record(w, p, n, tag);
+	add_record(w, p, n, tag);
+	return 0;
 }
 
 static void
