@@ -26,6 +26,18 @@ same_key(const char *p, size_t n)
 	    fast.len) == 0;
 }
 
+/* A failing case's bytes, in hex, as a test comment. */
+static void
+print_bytes(const char *what, const char *p, size_t n)
+{
+	size_t i;
+
+	printf("# %s:", what);
+	for (i = 0; i < n; i++)
+		printf(" %02x", (unsigned char)p[i]);
+	printf("\n");
+}
+
 static const char *
 key_of(const char *s)
 {
@@ -144,12 +156,8 @@ main(void)
 				    spicy[(r >> 8) % (sizeof spicy /
 				    sizeof spicy[0])]);
 		}
-		if (!same_key(str, n) && badrand++ < 5) {
-			printf("# random:");
-			for (j = 0; j < n; j++)
-				printf(" %02x", (unsigned char)str[j]);
-			printf("\n");
-		}
+		if (!same_key(str, n) && badrand++ < 5)
+			print_bytes("random", str, n);
 	}
 	CHECK(badrand == 0, "fast key == slow key on %zu random strings",
 	    nrand);
@@ -236,12 +244,8 @@ main(void)
 				}
 			}
 		}
-		if (!same_key(str, n) && badrand++ < 5) {
-			printf("# runs:");
-			for (j = 0; j < n; j++)
-				printf(" %02x", (unsigned char)str[j]);
-			printf("\n");
-		}
+		if (!same_key(str, n) && badrand++ < 5)
+			print_bytes("runs", str, n);
 	}
 	CHECK(badrand == 0, "fast key == slow key on %zu random strings of "
 	    "runs", nrand / 4);

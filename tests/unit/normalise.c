@@ -169,6 +169,22 @@ same_result(struct normalise *fast, struct normalise *slow, const char *s,
 	    (ar < 0 || (an == bn && memcmp(a, b, an) == 0));
 }
 
+/* Fill b with up to max - 1 pieces drawn at random (an LCG on *seed). */
+static void
+random_pieces(struct buf *b, unsigned *seed, size_t max,
+    const char *const *pieces, size_t npieces)
+{
+	size_t j, n;
+
+	buf_reset(b);
+	*seed = *seed * 1103515245 + 12345;
+	n = (*seed >> 16) % max;
+	for (j = 0; j < n; j++) {
+		*seed = *seed * 1103515245 + 12345;
+		buf_addstr(b, pieces[(*seed >> 16) % npieces]);
+	}
+}
+
 int
 main(void)
 {
@@ -350,7 +366,7 @@ main(void)
 		    NORM_NFKC, NORM_NFKD };
 		struct buf text = BUF_INIT, ref = BUF_INIT;
 		struct normalise t;
-		const char *out, *piece;
+		const char *out;
 		size_t outn;
 		unsigned seed = 7;
 		int allok = 1;
@@ -360,15 +376,8 @@ main(void)
 			o.form = rf[f];
 			normalise_init(&t, &o);
 			for (i = 0; i < 20000 && allok; i++) {
-				buf_reset(&text);
-				seed = seed * 1103515245 + 12345;
-				n = (seed >> 16) % 24;
-				for (j = 0; j < n; j++) {
-					seed = seed * 1103515245 + 12345;
-					piece = pieces[(seed >> 16) %
-					    (sizeof pieces / sizeof pieces[0])];
-					buf_add(&text, piece, strlen(piece));
-				}
+				random_pieces(&text, &seed, 24, pieces,
+				    sizeof pieces / sizeof pieces[0]);
 				normalise_text(&t, text.data, text.len, &out,
 				    &outn, &bad);
 				clean_reference(rf[f], text.data, text.len,
@@ -411,7 +420,6 @@ main(void)
 		    NORM_NFKC, NORM_NFKD };
 		struct normalise fast, slow;
 		struct buf text = BUF_INIT;
-		const char *piece;
 		unsigned seed = 11, c;
 		size_t fl = sizeof filler - 1;
 		int allok = 1;
@@ -425,15 +433,8 @@ main(void)
 			normalise_init(&slow, &o);
 			slow.vec = 0;
 			for (i = 0; i < 20000 && allok; i++) {
-				buf_reset(&text);
-				seed = seed * 1103515245 + 12345;
-				n = (seed >> 16) % 48;
-				for (j = 0; j < n; j++) {
-					seed = seed * 1103515245 + 12345;
-					piece = pieces[(seed >> 16) %
-					    (sizeof pieces / sizeof pieces[0])];
-					buf_add(&text, piece, strlen(piece));
-				}
+				random_pieces(&text, &seed, 48, pieces,
+				    sizeof pieces / sizeof pieces[0]);
 				if (!same_result(&fast, &slow, text.data,
 				    text.len)) {
 					allok = 0;
