@@ -11,17 +11,24 @@
 #define HIGHS	0x8080808080808080ULL
 
 /*
- * The bytes of w (little-endian) that are '"', '\\', below 0x20 or above
- * 0x7F, as their high bits.  The lowest bit set is exact (a borrow can only
+ * The bytes of w (little-endian) that are '"', '\\' or below 0x20, as
+ * their high bits.  The lowest bit set is exact (a borrow can only
  * mark bytes above a true one), so ctz finds the first such byte.
  */
 static inline uint64_t
-str_special(uint64_t w)
+ascii_special(uint64_t w)
 {
 	uint64_t q = w ^ (ONES * '"'), s = w ^ (ONES * '\\');
 
 	return (((q - ONES) & ~q) | ((s - ONES) & ~s) |
-	    ((w - ONES * 0x20) & ~w) | w) & HIGHS;
+	    ((w - ONES * 0x20) & ~w)) & HIGHS;
+}
+
+/* The same, and the bytes above 0x7F. */
+static inline uint64_t
+str_special(uint64_t w)
+{
+	return ascii_special(w) | (w & HIGHS);
 }
 
 /*
@@ -157,6 +164,37 @@ short_escape(unsigned char c)
 	    c == 'n' || c == 'r' || c == 't';
 }
 
+/* The three tables, loaded once by each caller of utf8_errors. */
+#define UTF8_TABLES \
+	const __m256i hi1 = TAB(hi1_tab), lo1 = TAB(lo1_tab); \
+	const __m256i hi2 = TAB(hi2_tab)
+
+/*
+ * The UTF-8 errors of the 32 bytes v after prev: nonzero bytes where a
+ * character is wrong.
+ */
+__attribute__((target("avx2"))) static inline __m256i
+utf8_errors(__m256i v, __m256i prev, __m256i hi1, __m256i lo1, __m256i hi2)
+{
+	const __m256i nib = _mm256_set1_epi8(0x0F);
+	__m256i p1 = PREV(v, prev, 1), p2 = PREV(v, prev, 2);
+	__m256i p3 = PREV(v, prev, 3), sc, must;
+
+	sc = _mm256_and_si256(_mm256_and_si256(
+	    _mm256_shuffle_epi8(hi1,
+	    _mm256_and_si256(_mm256_srli_epi16(p1, 4), nib)),
+	    _mm256_shuffle_epi8(lo1, _mm256_and_si256(p1, nib))),
+	    _mm256_shuffle_epi8(hi2,
+	    _mm256_and_si256(_mm256_srli_epi16(v, 4), nib)));
+	/* Third and fourth bytes must be continuations: E_CONT2 is right
+	 * there and wrong missing. */
+	must = _mm256_and_si256(_mm256_or_si256(
+	    _mm256_subs_epu8(p2, _mm256_set1_epi8((char)(0xE0 - 0x80))),
+	    _mm256_subs_epu8(p3, _mm256_set1_epi8((char)(0xF0 - 0x80)))),
+	    _mm256_set1_epi8((char)0x80));
+	return _mm256_xor_si256(must, sc);
+}
+
 /*
  * esc: json_escape's view, else the scanner's, which also steps over the
  * two-byte escapes, setting *escaped.
@@ -164,14 +202,12 @@ short_escape(unsigned char c)
 __attribute__((target("avx2"))) static size_t
 text_avx2(const unsigned char *p, size_t n, int esc, int *escaped)
 {
-	const __m256i hi1 = TAB(hi1_tab), lo1 = TAB(lo1_tab);
-	const __m256i hi2 = TAB(hi2_tab);
-	const __m256i nib = _mm256_set1_epi8(0x0F);
+	UTF8_TABLES;
 	const __m256i quote = _mm256_set1_epi8('"');
 	const __m256i bslash = _mm256_set1_epi8('\\');
 	const __m256i ctl = _mm256_set1_epi8(0x1F);
 	const __m256i e2 = _mm256_set1_epi8((char)0xE2);
-	__m256i v, prev = _mm256_setzero_si256(), p1, p2, p3, sc, must, err;
+	__m256i v, prev = _mm256_setzero_si256(), err;
 	unsigned char tail[32];
 	uint32_t sp, bad, m, in;
 	size_t i = 0, s, len;
@@ -207,24 +243,7 @@ text_avx2(const unsigned char *p, size_t n, int esc, int *escaped)
 			if (unfinished(p, i) != 0)
 				break;
 		} else {
-			p1 = PREV(v, prev, 1);
-			p2 = PREV(v, prev, 2);
-			p3 = PREV(v, prev, 3);
-			sc = _mm256_and_si256(_mm256_and_si256(
-			    _mm256_shuffle_epi8(hi1,
-			    _mm256_and_si256(_mm256_srli_epi16(p1, 4), nib)),
-			    _mm256_shuffle_epi8(lo1, _mm256_and_si256(p1, nib))),
-			    _mm256_shuffle_epi8(hi2,
-			    _mm256_and_si256(_mm256_srli_epi16(v, 4), nib)));
-			/* Third and fourth bytes must be continuations:
-			 * E_CONT2 is right there and wrong missing. */
-			must = _mm256_and_si256(_mm256_or_si256(
-			    _mm256_subs_epu8(p2,
-			    _mm256_set1_epi8((char)(0xE0 - 0x80))),
-			    _mm256_subs_epu8(p3,
-			    _mm256_set1_epi8((char)(0xF0 - 0x80)))),
-			    _mm256_set1_epi8((char)0x80));
-			err = _mm256_xor_si256(must, sc);
+			err = utf8_errors(v, prev, hi1, lo1, hi2);
 			/* In the last block, up to the first space after the
 			 * end, which shows a character cut short there. */
 			bad = ~(uint32_t)_mm256_movemask_epi8(
@@ -271,6 +290,90 @@ text_fast(const unsigned char *p, const unsigned char *end, int esc,
 		return 0;
 	return text_avx2(p, (size_t)(end - p), esc, escaped);
 }
+
+/*
+ * Whether p[0..n) is all valid UTF-8, in one pass with no stop at quotes
+ * or escapes.  Blocks of ASCII only check that no character before them
+ * is left unfinished.
+ */
+__attribute__((target("avx2"))) static int
+utf8_avx2(const unsigned char *p, size_t n)
+{
+	UTF8_TABLES;
+	/* Bytes that may not end a block: a lead wanting more bytes. */
+	const __m256i last = _mm256_setr_epi8(-1, -1, -1, -1, -1, -1, -1, -1,
+	    -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1,
+	    -1, -1, -1, -1, -1, (char)(0xF0 - 1), (char)(0xE0 - 1),
+	    (char)(0xC0 - 1));
+	__m256i v, prev = _mm256_setzero_si256(), err = prev;
+	unsigned char tail[32];
+	size_t i;
+	int ok;
+
+	for (i = 0; n - i >= 32; i += 32) {
+		v = _mm256_loadu_si256((const __m256i *)(p + i));
+		if (_mm256_movemask_epi8(v) == 0)
+			err = _mm256_or_si256(err, _mm256_subs_epu8(prev,
+			    last));
+		else
+			err = _mm256_or_si256(err, utf8_errors(v, prev, hi1, lo1, hi2));
+		prev = v;
+	}
+	/* The last bytes and NULs after them: a character cut short at the
+	 * end shows at the first NUL. */
+	memset(tail, 0, sizeof tail);
+	memcpy(tail, p + i, n - i);
+	v = _mm256_loadu_si256((const __m256i *)tail);
+	err = _mm256_or_si256(err, utf8_errors(v, prev, hi1, lo1, hi2));
+	ok = _mm256_testz_si256(err, err);
+	_mm256_zeroupper();
+	return ok;
+}
+
+/* Where in p[0..n) the first '"', '\\' or control is, or n. */
+__attribute__((target("avx2"))) static size_t
+special_avx2(const unsigned char *p, size_t n)
+{
+	const __m256i quote = _mm256_set1_epi8('"');
+	const __m256i bslash = _mm256_set1_epi8('\\');
+	const __m256i ctl = _mm256_set1_epi8(0x1F);
+	unsigned char tail[32];
+	__m256i v;
+	uint32_t m;
+	size_t i;
+
+	for (i = 0;; i += 32) {
+		if (n - i >= 32)
+			v = _mm256_loadu_si256((const __m256i *)(p + i));
+		else {
+			/* The last bytes, and plain ones after them. */
+			memset(tail, 'a', sizeof tail);
+			memcpy(tail, p + i, n - i);
+			v = _mm256_loadu_si256((const __m256i *)tail);
+		}
+		m = (uint32_t)_mm256_movemask_epi8(_mm256_or_si256(
+		    _mm256_or_si256(_mm256_cmpeq_epi8(v, quote),
+		    _mm256_cmpeq_epi8(v, bslash)),
+		    _mm256_cmpeq_epi8(_mm256_min_epu8(v, ctl), v)));
+		if (m != 0 || n - i <= 32)
+			break;
+	}
+	_mm256_zeroupper();
+	return m != 0 ? i + (size_t)__builtin_ctz(m) : n;
+}
+
+int
+json_utf8_known(const char *p, size_t n)
+{
+	return simd && utf8_avx2((const unsigned char *)p, n);
+}
+
+/* Where the first '"', '\\' or control at p is, or NULL without AVX2. */
+static inline const unsigned char *
+special_fast(const unsigned char *p, const unsigned char *end)
+{
+	return simd ? p + special_avx2(p, (size_t)(end - p)) : NULL;
+}
 #else
 int
 json_simd(int on)
@@ -288,6 +391,22 @@ text_fast(const unsigned char *p, const unsigned char *end, int esc,
 	(void)esc;
 	(void)escaped;
 	return 0;
+}
+
+int
+json_utf8_known(const char *p, size_t n)
+{
+	(void)p;
+	(void)n;
+	return 0;
+}
+
+static inline const unsigned char *
+special_fast(const unsigned char *p, const unsigned char *end)
+{
+	(void)p;
+	(void)end;
+	return NULL;
 }
 #endif
 
@@ -311,8 +430,25 @@ fail(struct json_err *e, const char *at, const char *msg)
 	return NULL;
 }
 
+/* The text at u up to a '"', '\\' or control, in text known to be UTF-8. */
+static inline const unsigned char *
+skip_known(const unsigned char *u, const unsigned char *end)
+{
+	const unsigned char *q;
+	uint64_t m;
+
+	if ((q = special_fast(u, end)) != NULL)
+		return q;
+	for (; end - u >= 8; u += 8)
+		if ((m = ascii_special(get_le64(u))) != 0)
+			return u + plain_prefix(m);
+	while (u < end && *u != '"' && *u != '\\' && *u >= 0x20)
+		u++;
+	return u;
+}
+
 const char *
-json_scan_string(const char *p, const char *end, int *escaped,
+json_scan_string(const char *p, const char *end, int utf8, int *escaped,
     struct json_err *e)
 {
 	const unsigned char *u, *uend = (const unsigned char *)end;
@@ -323,16 +459,20 @@ json_scan_string(const char *p, const char *end, int *escaped,
 	*escaped = 0;
 	u = (const unsigned char *)p + 1;
 	for (;;) {
-		u += text_fast(u, uend, 0, escaped);
-		while (uend - u >= 16 && plain16(u))
-			u += 16;
-		while (uend - u >= 8) {
-			w = get_le64(u);
-			if ((m = str_special(w)) != 0) {
-				u += plain_prefix(m);
-				break;
+		if (utf8)
+			u = skip_known(u, uend);
+		else {
+			u += text_fast(u, uend, 0, escaped);
+			while (uend - u >= 16 && plain16(u))
+				u += 16;
+			while (uend - u >= 8) {
+				w = get_le64(u);
+				if ((m = str_special(w)) != 0) {
+					u += plain_prefix(m);
+					break;
+				}
+				u += 8;
 			}
-			u += 8;
 		}
 		if (u == uend)
 			return fail(e, end, "unterminated string");
@@ -423,8 +563,8 @@ scan_number(const char *p, const char *end, struct json_err *e)
 }
 
 const char *
-json_scan_value(const char *p, const char *end, enum json_type *type,
-    int *escaped, struct json_err *e)
+json_scan_value(const char *p, const char *end, int utf8,
+    enum json_type *type, int *escaped, struct json_err *e)
 {
 	char small[256], *stack = small;
 	size_t depth = 0, cap = sizeof small;
@@ -471,7 +611,7 @@ value:
 			goto key;
 		goto value;
 	case '"':
-		if ((p = json_scan_string(p, end, &esc, e)) == NULL)
+		if ((p = json_scan_string(p, end, utf8, &esc, e)) == NULL)
 			goto out;
 		if (depth == 0)
 			*escaped = esc;
@@ -511,7 +651,7 @@ key:
 		fail(e, p, "object key (a string) expected");
 		goto out;
 	}
-	if ((p = json_scan_string(p, end, &esc, e)) == NULL)
+	if ((p = json_scan_string(p, end, utf8, &esc, e)) == NULL)
 		goto out;
 	p = json_skip_ws(p, end);
 	if (p == end || *p != ':') {

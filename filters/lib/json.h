@@ -37,12 +37,20 @@ json_skip_ws(const char *p, const char *end)
 /*
  * Scan the value at p (no leading whitespace).  Returns its end, or NULL
  * with *e set.  *escaped tells whether a string value holds escapes.
+ * utf8: p..end is known to be valid UTF-8 (json_utf8_known), so strings
+ * need checking for quotes, escapes and controls only; the results are
+ * the same, found faster.
  */
-const char	*json_scan_value(const char *p, const char *end,
+const char	*json_scan_value(const char *p, const char *end, int utf8,
 		    enum json_type *type, int *escaped, struct json_err *e);
 /* Scan the string whose opening quote is at p. */
-const char	*json_scan_string(const char *p, const char *end, int *escaped,
-		    struct json_err *e);
+const char	*json_scan_string(const char *p, const char *end, int utf8,
+		    int *escaped, struct json_err *e);
+/*
+ * Whether p[0..n) is known to be valid UTF-8: checked 32 bytes at a time
+ * where AVX2 is on (json_simd), else 0, as for text that is not.
+ */
+int	json_utf8_known(const char *p, size_t n);
 
 /*
  * Append the decoded UTF-8 of the string body s[0..n) (between the quotes,

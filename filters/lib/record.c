@@ -157,8 +157,9 @@ record_parse(struct record *r, const struct line *l, struct json_err *e)
 	const char *p = l->p, *end = l->p + l->len, *k, *v;
 	enum json_type t;
 	struct field *f;
-	int kesc, vesc;
+	int kesc, vesc, utf8;
 
+	utf8 = json_utf8_known(l->p, l->len);
 	r->line = l;
 	r->p = l->p;
 	r->len = l->len;
@@ -166,7 +167,7 @@ record_parse(struct record *r, const struct line *l, struct json_err *e)
 	buf_reset(&r->vals);
 	p = json_skip_ws(p, end);
 	if (p == end || *p != '{') {
-		if ((v = json_scan_value(p, end, &t, &vesc, e)) == NULL)
+		if ((v = json_scan_value(p, end, utf8, &t, &vesc, e)) == NULL)
 			return -1;
 		if ((v = json_skip_ws(v, end)) != end)
 			return parse_fail(e, v, "trailing characters after "
@@ -180,7 +181,7 @@ record_parse(struct record *r, const struct line *l, struct json_err *e)
 		if (p == end || *p != '"')
 			return parse_fail(e, p, "object key (a string) expected");
 		k = p;
-		if ((p = json_scan_string(p, end, &kesc, e)) == NULL)
+		if ((p = json_scan_string(p, end, utf8, &kesc, e)) == NULL)
 			return -1;
 		if (r->nf == r->capf) {
 			r->capf = r->capf ? r->capf * 2 : 16;
@@ -194,7 +195,7 @@ record_parse(struct record *r, const struct line *l, struct json_err *e)
 		if (p == end || *p != ':')
 			return parse_fail(e, p, "':' expected after object key");
 		v = p = json_skip_ws(p + 1, end);
-		if ((p = json_scan_value(p, end, &t, &vesc, e)) == NULL)
+		if ((p = json_scan_value(p, end, utf8, &t, &vesc, e)) == NULL)
 			return -1;
 		f->val = v;
 		f->vallen = (size_t)(p - v);
@@ -227,8 +228,8 @@ record_valid(const char *p, size_t n)
 	int esc;
 
 	p = json_skip_ws(p, end);
-	if (p == end || *p != '{' ||
-	    (p = json_scan_value(p, end, &t, &esc, &e)) == NULL)
+	if (p == end || *p != '{' || (p = json_scan_value(p, end,
+	    json_utf8_known(p, (size_t)(end - p)), &t, &esc, &e)) == NULL)
 		return 0;
 	return json_skip_ws(p, end) == end;
 }

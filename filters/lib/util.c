@@ -239,6 +239,7 @@ out_init_fd(struct out *o, int fd, const char *name)
 	o->cap = OUT_BUFSIZE;
 	o->data = xmalloc(o->cap);
 	o->len = 0;
+	o->done = o->kicked = 0;
 	pipe_widen(fd);
 	for (i = 0; i < MAX_OUTS; i++)
 		if (open_outs[i] == NULL) {
@@ -351,10 +352,31 @@ write_all(struct out *o, const char *p, size_t n)
 	}
 }
 
+/*
+ * For a temporary file that out_close will fsync, start the disk writes
+ * of each WRITEBACK_STEP bytes as they are written (sync_file_range,
+ * Linux), so that the fsync at the end waits for the last step only.
+ */
+#define WRITEBACK_STEP	(1 << 20)
+
+static void
+writeback(struct out *o, size_t n)
+{
+	o->done += (off_t)n;
+#ifdef SYNC_FILE_RANGE_WRITE
+	if (o->tmp != NULL && o->done - o->kicked >= WRITEBACK_STEP) {
+		(void)sync_file_range(o->fd, o->kicked, o->done - o->kicked,
+		    SYNC_FILE_RANGE_WRITE);
+		o->kicked = o->done;
+	}
+#endif
+}
+
 void
 out_flush(struct out *o)
 {
 	write_all(o, o->data, o->len);
+	writeback(o, o->len);
 	o->len = 0;
 }
 
@@ -362,9 +384,10 @@ void
 out_write_slow(struct out *o, const void *p, size_t n)
 {
 	out_flush(o);
-	if (n >= o->cap)
+	if (n >= o->cap) {
 		write_all(o, p, n);
-	else {
+		writeback(o, n);
+	} else {
 		memcpy(o->data, p, n);
 		o->len = n;
 	}

@@ -11,6 +11,8 @@
 #ifndef UTIL_H
 #define UTIL_H
 
+#include <sys/types.h>
+
 #include <stddef.h>
 #include <stdint.h>
 #include <string.h>
@@ -88,6 +90,7 @@ struct out {
 	char	*tmp;		/* temporary file renamed to name on close */
 	char	*data;
 	size_t	 len, cap;
+	off_t	 done, kicked;	/* bytes written, and sent to the disk */
 };
 
 void	out_init_fd(struct out *, int fd, const char *name);

@@ -226,7 +226,7 @@ test_json_scan_two_byte_runs(void)
 				ok = utf8_check(str + 1, 10) == 10 &&
 				    a != '"' && b != '"' && a != '\\' && b != '\\' &&
 				    a >= 0x20 && b >= 0x20;
-				end = json_scan_string(str, str + 12, &esc, &e);
+				end = json_scan_string(str, str + 12, 0, &esc, &e);
 				if (a == '\\' || b == '\\')
 					continue;	/* escapes: tested above */
 				if ((end == str + 12) != ok) {
@@ -266,7 +266,7 @@ test_json_wide_paths(void)
 			memset(str + 1, 'a', 60);
 			memcpy(str + 1 + pos, c[i].ins, n);
 			str[61] = '"';
-			end = json_scan_string(str, str + 62, &esc, &e);
+			end = json_scan_string(str, str + 62, 0, &esc, &e);
 			if (c[i].ins[0] == '"')
 				good &= end == str + 2 + pos;
 			else if (c[i].ok)
@@ -303,12 +303,12 @@ test_json_scan(void)
 	int esc;
 
 	for (i = 0; i < sizeof good / sizeof good[0]; i++) {
-		end = json_scan_value(good[i], good[i] + strlen(good[i]), &t,
+		end = json_scan_value(good[i], good[i] + strlen(good[i]), 0, &t,
 		    &esc, &e);
 		CHECK(end == good[i] + strlen(good[i]), "json: accepts %s", good[i]);
 	}
 	for (i = 0; i < sizeof bad / sizeof bad[0]; i++) {
-		end = json_scan_value(bad[i], bad[i] + strlen(bad[i]), &t,
+		end = json_scan_value(bad[i], bad[i] + strlen(bad[i]), 0, &t,
 		    &esc, &e);
 		CHECK(end == NULL || end != bad[i] + strlen(bad[i]),
 		    "json: refuses %s", bad[i]);
@@ -316,9 +316,9 @@ test_json_scan(void)
 	deep = malloc(2 * n);
 	memset(deep, '[', n);
 	memset(deep + n, ']', n);
-	end = json_scan_value(deep, deep + 2 * n, &t, &esc, &e);
+	end = json_scan_value(deep, deep + 2 * n, 0, &t, &esc, &e);
 	CHECK(end == deep + 2 * n && t == JSON_ARRAY, "json: 100000 nested arrays, no recursion");
-	end = json_scan_value(deep, deep + 2 * n - 1, &t, &esc, &e);
+	end = json_scan_value(deep, deep + 2 * n - 1, 0, &t, &esc, &e);
 	CHECK(end == NULL, "json: unbalanced deep nesting refused");
 	free(deep);
 }
@@ -484,21 +484,30 @@ simd_agree(const char *s, size_t n)
 	struct json_err e1 = { NULL, NULL }, e2 = { NULL, NULL };
 	const char *end1, *end2;
 	size_t bad1 = 0, bad2 = 0;
-	int esc1, esc2, r1, r2, ok;
+	int esc1, esc2, r1, r2, known, ok, i;
 
 	q[0] = '"';
 	memcpy(q + 1, s, n);
 	q[n + 1] = '"';
 	json_simd(0);
-	end1 = json_scan_string(q, q + n + 2, &esc1, &e1);
+	end1 = json_scan_string(q, q + n + 2, 0, &esc1, &e1);
 	r1 = json_escape(&a, s, n, &bad1);
 	json_simd(1);
-	end2 = json_scan_string(q, q + n + 2, &esc2, &e2);
+	end2 = json_scan_string(q, q + n + 2, 0, &esc2, &e2);
 	r2 = json_escape(&b, s, n, &bad2);
 	ok = end1 == end2 && (end1 == NULL ? e1.at == e2.at &&
 	    strcmp(e1.msg, e2.msg) == 0 : esc1 == esc2) && r1 == r2 &&
 	    (r1 != 0 ? bad1 == bad2 : a.len == b.len &&
 	    memcmp(a.data, b.data, a.len) == 0);
+	/* The whole-text UTF-8 check, and the scan that trusts it. */
+	known = json_utf8_known(q, n + 2);
+	ok &= known == (r1 == 0);
+	for (i = 0; known && i < 2; i++) {
+		json_simd(i);
+		end2 = json_scan_string(q, q + n + 2, 1, &esc2, &e2);
+		ok &= end1 == end2 && (end1 == NULL ? e1.at == e2.at &&
+		    strcmp(e1.msg, e2.msg) == 0 : esc1 == esc2);
+	}
 	if (!ok)
 		printf("# simd disagrees on %zu bytes\n", n);
 	free(q);
@@ -549,6 +558,8 @@ test_json_simd(void)
 			}
 		}
 	CHECK(good, "json: AVX2 scanning and escaping agree with the byte-by-byte code");
+	CHECK(!json_utf8_known("\xC3", 1) && json_utf8_known("", 0),
+	    "json: UTF-8 known for the empty text, not for a cut character");
 	buf_release(&s);
 }
 
