@@ -380,7 +380,12 @@ archive_writer_new(const struct archive_opts *o, archive_emit_fn emit,
 	 * more share the checking too, or the calling thread holds them up.
 	 */
 	w->check_late = w->o.check != NULL && w->nthreads > 1;
-	w->njobs = (size_t)w->nthreads * 4 + 2;
+	/*
+	 * A job per worker, one filling, and as many done and waiting to be
+	 * written: each job's buffers are a frame and its compressed copy,
+	 * and more would only cost memory and page faults.
+	 */
+	w->njobs = (size_t)w->nthreads * 2 + 2;
 	w->jobs = xcalloc(w->njobs, sizeof *w->jobs);
 	w->queue = xcalloc(w->njobs, sizeof *w->queue);
 	for (i = 0; i < w->njobs; i++) {
