@@ -17,12 +17,12 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	struct record r, again;
 	struct buf out = BUF_INIT, copy = BUF_INIT;
-	struct json_err e;
+	struct json_err e, e0;
 	struct line l, l2;
 	const struct field *f;
 	const char *s;
 	size_t n;
-	int valid;
+	int valid, bad;
 
 	buf_add(&copy, data, size);
 	l.p = l.raw = copy.data;
@@ -34,10 +34,14 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (record_valid(copy.data, copy.len) != (record_parse(&r, &l,
 	    &e) == 0))
 		abort();
+	/* With and without AVX2: the same verdict, error and position. */
 	json_simd(0);
 	valid = record_valid(copy.data, copy.len);
+	bad = record_parse(&r, &l, &e0);
 	json_simd(1);
-	if (record_valid(copy.data, copy.len) != valid)
+	if (record_valid(copy.data, copy.len) != valid ||
+	    record_parse(&r, &l, &e) != bad || (bad != 0 && (e.at != e0.at ||
+	    strcmp(e.msg, e0.msg) != 0)))
 		abort();
 	if (record_parse(&r, &l, &e) == 0) {
 		record_render(&r, &out);
