@@ -1,4 +1,8 @@
 /* record: JSON Lines in and out, fields spliced; see record.h. */
+#define _GNU_SOURCE	/* memrchr */
+#include <sys/mman.h>
+#include <sys/stat.h>
+
 #include <errno.h>
 #include <fcntl.h>
 #include <stdarg.h>
@@ -23,6 +27,8 @@ lines_open(struct lines *l, char **files)
 	buf_init(&l->b);
 }
 
+static void lines_map(struct lines *);
+
 static int
 lines_open_next(struct lines *l)
 {
@@ -44,17 +50,80 @@ lines_open_next(struct lines *l)
 		l->eof = 0;
 		l->pos = l->scanned = 0;
 		buf_reset(&l->b);
+		lines_map(l);
 		return 1;
 	}
 	return 0;
 }
 
+/*
+ * A regular file read from its start is mapped, not read: its lines up to
+ * the last LF are handed out from the mapping, without the copy read()
+ * makes.  What comes after (a last line without LF, or lines added since)
+ * is then read as from a pipe, from where the mapping ends.  Anything
+ * else, or a mapping that fails, is simply read.
+ */
+static void
+lines_map(struct lines *l)
+{
+	struct stat st;
+	char *m, *last;
+
+	if (fstat(l->fd, &st) != 0 || !S_ISREG(st.st_mode) || st.st_size <= 0 ||
+	    (uintmax_t)st.st_size > SIZE_MAX ||
+	    lseek(l->fd, 0, SEEK_CUR) != 0)
+		return;
+	m = mmap(NULL, (size_t)st.st_size, PROT_READ | PROT_WRITE, MAP_PRIVATE,
+	    l->fd, 0);
+	if (m == MAP_FAILED)
+		return;
+	sigbus_catch(l->file);
+	if ((last = memrchr(m, '\n', (size_t)st.st_size)) == NULL ||
+	    lseek(l->fd, last + 1 - m, SEEK_SET) < 0) {
+		munmap(m, (size_t)st.st_size);
+		lseek(l->fd, 0, SEEK_SET);
+		return;
+	}
+	(void)madvise(m, (size_t)st.st_size, MADV_SEQUENTIAL);
+	l->map = m;
+	l->maplen = (size_t)(last + 1 - m);
+	l->mappos = 0;
+	l->bytes += l->maplen;
+}
+
+static void
+lines_unmap(struct lines *l)
+{
+	if (l->map != NULL)
+		munmap(l->map, l->maplen);
+	l->map = NULL;
+}
+
 static void
 lines_end_file(struct lines *l)
 {
+	lines_unmap(l);
 	if (l->fd != STDIN_FILENO)
 		close(l->fd);
 	l->fd = -1;
+}
+
+/* Hand out the line p[0..q), q at its LF or at the end of the input. */
+static int
+line_out(struct lines *l, struct line *out, char *p, char *q)
+{
+	out->raw = p;
+	out->rawlen = (size_t)(q - p);
+	out->file = l->file;
+	out->path = l->path;
+	out->no = ++l->no;
+	if (out->no == 1 && out->rawlen >= 3 && memcmp(p, "\xEF\xBB\xBF", 3) == 0)
+		p += 3;
+	out->p = p;
+	out->len = (size_t)(q - p);
+	if (out->len > 0 && p[out->len - 1] == '\r')
+		out->len--;
+	return 1;
 }
 
 int
@@ -67,6 +136,15 @@ lines_next(struct lines *l, struct line *out)
 	for (;;) {
 		if (l->fd < 0 && !lines_open_next(l))
 			return 0;
+		if (l->map != NULL) {
+			if (l->mappos < l->maplen) {
+				p = l->map + l->mappos;
+				q = memchr(p, '\n', l->maplen - l->mappos);
+				l->mappos = (size_t)(q + 1 - l->map);
+				return line_out(l, out, p, q);
+			}
+			lines_unmap(l);
+		}
 		q = memchr(b->data + l->scanned, '\n', b->len - l->scanned);
 		if (q != NULL)
 			break;
@@ -99,20 +177,9 @@ lines_next(struct lines *l, struct line *out)
 		}
 	}
 	p = b->data + l->pos;
-	out->raw = p;
-	out->rawlen = (size_t)(q - p);
 	l->pos = (size_t)(q - b->data) + (q < b->data + b->len);
 	l->scanned = l->pos;
-	out->file = l->file;
-	out->path = l->path;
-	out->no = ++l->no;
-	if (out->no == 1 && out->rawlen >= 3 && memcmp(p, "\xEF\xBB\xBF", 3) == 0)
-		p += 3;
-	out->p = p;
-	out->len = (size_t)(q - p);
-	if (out->len > 0 && p[out->len - 1] == '\r')
-		out->len--;
-	return 1;
+	return line_out(l, out, p, q);
 }
 
 void

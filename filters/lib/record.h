@@ -49,6 +49,8 @@ struct lines {
 	size_t		 pos;		/* start of the next line in b */
 	size_t		 scanned;	/* b.data[pos..scanned) has no LF */
 	uint64_t	 bytes;		/* bytes read so far */
+	char		*map;		/* a regular file up to its last LF */
+	size_t		 maplen, mappos;
 };
 
 /* files: argv after options (NULL or empty for stdin). */

@@ -49,6 +49,42 @@ on_fatal_signal(int sig)
 	raise(sig);
 }
 
+/* The file mapped for reading, named in the message if it is cut short. */
+static const char *volatile mapped_name;
+
+static void
+on_sigbus(int sig)
+{
+	static const char what[] = "': the file was cut short while "
+	    "being read\n";
+	const char *name = mapped_name != NULL ? mapped_name : "input";
+
+	(void)sig;
+	if (tmp_armed && tmp_path != NULL)
+		unlink(tmp_path);
+	(void)!write(STDERR_FILENO, prog_name, strlen(prog_name));
+	(void)!write(STDERR_FILENO, ": '", 3);
+	(void)!write(STDERR_FILENO, name, strlen(name));
+	(void)!write(STDERR_FILENO, what, sizeof what - 1);
+	_exit(EX_IOERR);
+}
+
+void
+sigbus_catch(const char *name)
+{
+	static int armed;
+	struct sigaction sa;
+
+	mapped_name = name;
+	if (armed)
+		return;
+	armed = 1;
+	memset(&sa, 0, sizeof sa);
+	sa.sa_handler = on_sigbus;
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGBUS, &sa, NULL);
+}
+
 void
 prog_init(const char *name)
 {

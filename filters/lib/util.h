@@ -24,6 +24,12 @@ extern const char *prog_name;
 extern int verbosity;		/* 0 -q, 1 default, 2 -v */
 
 void	prog_init(const char *name);
+/*
+ * A file is mapped for reading: if it is cut short meanwhile, reading the
+ * lost pages raises SIGBUS, which then ends the program with a message
+ * naming it (exit 74), removing a temporary output file.
+ */
+void	sigbus_catch(const char *name);
 
 /* A message ending in ':' gets ": strerror(errno)" appended. */
 void	die(int status, const char *fmt, ...)

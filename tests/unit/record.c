@@ -1,4 +1,7 @@
 /* Unit tests for filters/lib: buf, utf8, json, record, lines, split. */
+#include <sys/wait.h>
+
+#include <fcntl.h>
 #include <stdlib.h>
 #include <unistd.h>
 
@@ -415,6 +418,77 @@ test_lines(void)
 	CHECK(good && n == 4, "lines: BOM, CRLF, blank, lone CR kept, no final LF");
 }
 
+/* Write n bytes of p to fd; 1 if all went. */
+static int
+put(int fd, const char *p, size_t n)
+{
+	return write(fd, p, n) == (ssize_t)n;
+}
+
+/*
+ * A regular file is mapped up to its last LF: lines added meanwhile are
+ * still read, and a file cut short ends the program with exit 74 and a
+ * message, not a crash or a silent short read.
+ */
+static void
+test_lines_map(void)
+{
+	char path[] = "/tmp/tgunitXXXXXX", errpath[] = "/tmp/tgunitXXXXXX";
+	char *files[] = { path, NULL }, msg[200];
+	char dir[] = "/tmp/tgunitXXXXXX", outpath[64];
+	struct out o;
+	struct lines ls;
+	struct line l;
+	int fd, efd, st, n = 0, good;
+	size_t i;
+	pid_t pid;
+
+	fd = mkstemp(path);
+	good = put(fd, "one\ntwo\n", 8);
+	lines_open(&ls, files);
+	good &= lines_next(&ls, &l) && BYTES_EQ(l.p, l.len, "one") &&
+	    ls.map != NULL;
+	good &= put(fd, "three\nfour", 10);
+	while (lines_next(&ls, &l))
+		if (++n == 3)
+			good &= BYTES_EQ(l.p, l.len, "four") && l.no == 4;
+	lines_close(&ls);
+	CHECK(good && n == 3, "lines: a mapped file's added lines are read too");
+
+	/* Cut short after its first line: in a child, which must exit 74. */
+	good = ftruncate(fd, 0) == 0;
+	for (i = 0; i < 4096; i++)
+		good &= put(fd, "0123456789abcdef\n", 17);
+	efd = mkstemp(errpath);
+	good &= mkdtemp(dir) != NULL;
+	snprintf(outpath, sizeof outpath, "%s/out", dir);
+	fflush(stdout);
+	if ((pid = fork()) == 0) {
+		dup2(efd, STDERR_FILENO);
+		out_open_atomic(&o, outpath);
+		lines_open(&ls, files);
+		if (!lines_next(&ls, &l) || ls.map == NULL ||
+		    ftruncate(fd, 17) != 0)
+			_exit(1);
+		while (lines_next(&ls, &l))
+			;
+		_exit(0);
+	}
+	good &= waitpid(pid, &st, 0) == pid && WIFEXITED(st) &&
+	    WEXITSTATUS(st) == 74;
+	n = (int)pread(efd, msg, sizeof msg - 1, 0);
+	msg[n > 0 ? n : 0] = '\0';
+	good &= strstr(msg, "': the file was cut short while being read") !=
+	    NULL && strstr(msg, path) != NULL;
+	good &= rmdir(dir) == 0;
+	CHECK(good, "lines: a mapped file cut short: exit 74, a message, "
+	    "no output file left");
+	close(fd);
+	close(efd);
+	unlink(path);
+	unlink(errpath);
+}
+
 static void
 test_split(void)
 {
@@ -576,6 +650,7 @@ main(void)
 	test_json_simd();
 	test_record();
 	test_lines();
+	test_lines_map();
 	test_split();
 	return unit_status();
 }
