@@ -454,6 +454,43 @@ test_split(void)
 }
 
 /*
+ * What split writes without printf or a second escape: the digits of
+ * ids past 9 and 99, a source and a channel that need escaping, and a
+ * header refused at the offset of its first bad byte after the prefix,
+ * leaving the post before it whole.
+ */
+static void
+test_split_fields(void)
+{
+	struct split s;
+	struct buf out = BUF_INIT;
+	size_t i, bad;
+	int good = 1;
+
+	split_init(&s, &split_defaults);
+	split_source(&s, "a \"b\"\\c\n");
+	for (i = 0; i < 100; i++)
+		good &= split_line(&s, "Forwarded from X", 16, &out, &bad) == 0;
+	buf_reset(&out);
+	good &= split_line(&s, "Forwarded from \"q\" \xE2\x80\xA8\\", 23,
+	    &out, &bad) == 0;
+	CHECK(good && BYTES_EQ(out.data, out.len,
+	    "{\"id\":100,\"source\":\"a \\\"b\\\"\\\\c\\n\",\"forwarded_from\":\"X\",\"media\":null,\"text\":\"\"}\n"),
+	    "split: a three-digit id, an escaped source");
+	buf_reset(&out);
+	CHECK(split_line(&s, "Forwarded from ok\xE2\x80", 19, &out, &bad) == -1 &&
+	    bad == 17 && out.len == 0,
+	    "split: a header refused at its first bad byte");
+	CHECK(split_line(&s, "t", 1, &out, &bad) == 0, "split: text after");
+	split_finish(&s, &out);
+	CHECK(BYTES_EQ(out.data, out.len,
+	    "{\"id\":101,\"source\":\"a \\\"b\\\"\\\\c\\n\",\"forwarded_from\":\"\\\"q\\\" \\u2028\\\\\",\"media\":null,\"text\":\"t\"}\n"),
+	    "split: an escaped channel, kept through a refused header");
+	split_release(&s);
+	buf_release(&out);
+}
+
+/*
  * The AVX2 paths (json_simd) against the byte-by-byte code: strings of
  * valid and invalid pieces, and each piece at every offset of long ASCII,
  * Cyrillic and Chinese text, scan and escape the same way: the same end,
@@ -577,5 +614,6 @@ main(void)
 	test_record();
 	test_lines();
 	test_split();
+	test_split_fields();
 	return unit_status();
 }
