@@ -594,6 +594,26 @@ test_json_simd(void)
 				good &= simd_agree(s.data, s.len);
 			}
 		}
+	/*
+	 * Each piece at each place of texts whose lengths fall about the
+	 * 16- and 32-byte edges, where the AVX2 code loads the last bytes
+	 * in three ways: two 16-byte halves (16 to 31), a copy (below 16,
+	 * after an escape), or the 32-byte block ending at the end.
+	 */
+	for (k = 0; k < np && good; k++)
+		for (i = 0; i < sizeof bg / sizeof bg[0]; i++)
+			for (blen = 14; blen <= 100; blen++)
+				for (pos = 0; pos <= blen; pos++) {
+					buf_reset(&s);
+					while (s.len < blen)
+						buf_addstr(&s, bg[i]);
+					buf_setlen(&s, pos);
+					buf_addstr(&s, simd_pieces[k]);
+					while (s.len < blen)
+						buf_addstr(&s, bg[i]);
+					buf_setlen(&s, blen);
+					good &= simd_agree(s.data, s.len);
+				}
 	CHECK(good, "json: AVX2 scanning and escaping agree with the byte-by-byte code");
 	CHECK(!json_utf8_known("\xC3", 1) && json_utf8_known("", 0),
 	    "json: UTF-8 known for the empty text, not for a cut character");
