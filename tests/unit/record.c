@@ -41,6 +41,17 @@ test_buf(void)
 	p = buf_detach(&b, &n);
 	CHECK(n == 6 && b.len == 0 && b.cap == 0, "buf: detach leaves it empty");
 	free(p);
+	buf_grow(&b, 0);
+	CHECK(b.cap > 0 && b.data != buf_empty && b.data[0] == '\0',
+	    "buf: growing by nothing allocates the NUL's room");
+	buf_add(&b, "abc", 3);
+	p = b.data;
+	n = b.cap;
+	buf_grow(&b, n - 4);
+	CHECK(b.data == p && b.cap == n, "buf: exactly the room left is room");
+	buf_grow(&b, n - 3);
+	CHECK(b.cap > n && b.cap >= b.len + (n - 3) + 1 && BYTES_EQ(b.data,
+	    b.len, "abc"), "buf: one byte more grows it");
 	buf_release(&b);
 }
 
