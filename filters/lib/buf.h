@@ -23,12 +23,25 @@ extern char buf_empty[];
 
 void	buf_init(struct buf *);
 void	buf_release(struct buf *);
-void	buf_grow(struct buf *, size_t extra);
+/* buf_grow's way when there is not room: realloc, or die on overflow. */
+void	buf_grow_slow(struct buf *, size_t extra);
 void	buf_add(struct buf *, const void *, size_t);
 void	buf_addstr(struct buf *, const char *);
 void	buf_printf(struct buf *, const char *, ...)
 	    __attribute__((format(printf, 2, 3)));
 char	*buf_detach(struct buf *, size_t *lenp);
+
+/*
+ * Room for extra more bytes and the NUL.  Inline, as callers that add a
+ * little at a time (a line, a record) mostly find the room there already.
+ * When cap is 0 (no allocation) the test always fails, as it must.
+ */
+static inline void
+buf_grow(struct buf *b, size_t extra)
+{
+	if (extra >= b->cap - b->len)
+		buf_grow_slow(b, extra);
+}
 
 static inline void
 buf_reset(struct buf *b)

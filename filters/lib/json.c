@@ -61,9 +61,9 @@ plain_prefix(uint64_t m)
  * With AVX2 (x86-64, checked at run time), long strings are scanned and
  * copied 32 bytes at a time: text_avx2 tells how many bytes at p are
  * plain string text, that is valid UTF-8 without '"', '\\' or controls
- * (nor U+2028 or U+2029 when esc), ending at a character boundary.  It may
- * stop early; the byte by byte code below takes over from there, so it
- * alone decides what is an error and where.  json_simd(0) turns it off
+ * (nor U+2028 or U+2029 when escaping), ending at a character boundary.
+ * It may stop early; the byte by byte code below takes over from there,
+ * so it alone decides what is an error and where.  json_simd(0) turns it off
  * (the unit tests compare both ways).
  *
  * UTF-8 is checked by the lookup method of Keiser and Lemire ("Validating
@@ -196,59 +196,116 @@ utf8_errors(__m256i v, __m256i prev, __m256i hi1, __m256i lo1, __m256i hi2)
 }
 
 /*
- * esc: json_escape's view, else the scanner's, which also steps over the
- * two-byte escapes, setting *escaped.
+ * Bytes that may not end the text before a block: a lead wanting more
+ * bytes, in the last three places.
+ */
+#define LEADS_LAST _mm256_setr_epi8(-1, -1, -1, -1, -1, -1, -1, -1, \
+	-1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, \
+	-1, -1, -1, -1, -1, (char)(0xF0 - 1), (char)(0xE0 - 1), \
+	(char)(0xC0 - 1))
+
+/* Shuffle controls: from byte k on, k bytes down, zeros after. */
+static const unsigned char shift_tab[32] = {
+	0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15,
+	0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80,
+	0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80
+};
+
+/*
+ * The len (< 32) bytes at p and NULs after them, which are controls to the
+ * caller's special mask (so it masks them off) and ASCII to the UTF-8
+ * check (so a character cut short at the end shows at the first).  From
+ * 16 bytes on, two loads and a shuffle; below, a copy.
+ */
+__attribute__((target("avx2"))) static inline __m256i
+load_short(const unsigned char *p, size_t len)
+{
+	unsigned char tail[32];
+	__m128i hi;
+
+	if (len >= 16) {
+		hi = _mm_shuffle_epi8(_mm_loadu_si128((const __m128i *)
+		    (p + len - 16)), _mm_loadu_si128((const __m128i *)
+		    (shift_tab + 32 - len)));
+		return _mm256_inserti128_si256(_mm256_castsi128_si256(
+		    _mm_loadu_si128((const __m128i *)p)), hi, 1);
+	}
+	memset(tail, 0, sizeof tail);
+	memcpy(tail, p, len);
+	return _mm256_loadu_si256((const __m256i *)tail);
+}
+
+/*
+ * d: json_escape's view, storing each block it looks at to d at the same
+ * offset (d has room for n + 32 bytes: stores reach past where it stops,
+ * which the caller writes over); NULL: the scanner's, which also steps
+ * over the two-byte escapes, setting *escaped.
+ *
+ * Full blocks are loaded from p.  The last bytes, when at least three
+ * bytes precede them in a 32-byte block ending at n, are loaded as that
+ * block, the bytes done before masked off (their predecessors are in the
+ * block, so prev is not needed; the end has no byte after it to show a
+ * character cut short, so that is checked apart); otherwise by load_short.
  */
 __attribute__((target("avx2"))) static size_t
-text_avx2(const unsigned char *p, size_t n, int esc, int *escaped)
+text_avx2(const unsigned char *p, size_t n, unsigned char *d, int *escaped)
 {
 	UTF8_TABLES;
 	const __m256i quote = _mm256_set1_epi8('"');
 	const __m256i bslash = _mm256_set1_epi8('\\');
 	const __m256i ctl = _mm256_set1_epi8(0x1F);
 	const __m256i e2 = _mm256_set1_epi8((char)0xE2);
-	__m256i v, prev = _mm256_setzero_si256(), err;
-	unsigned char tail[32];
-	uint32_t sp, bad, m, in;
-	size_t i = 0, s, len;
+	const __m256i zero = _mm256_setzero_si256();
+	__m256i v, prev = zero, err;
+	uint32_t sp, bad, m, in, chk;
+	size_t i = 0, at, s, len;
 
-	while (i < n) {
-		if ((len = n - i) >= 32) {
+	while ((len = n - i) > 0) {
+		if (len >= 32) {
+			at = i;
 			v = _mm256_loadu_si256((const __m256i *)(p + i));
-			in = UINT32_MAX;
+			in = chk = UINT32_MAX;
+		} else if (n >= 32 && len <= 29) {
+			at = n - 32;
+			v = _mm256_loadu_si256((const __m256i *)(p + at));
+			in = chk = UINT32_MAX << (32 - len);
+			prev = zero;
 		} else {
-			/* The last bytes, and spaces after them. */
-			memset(tail, ' ', sizeof tail);
-			memcpy(tail, p + i, len);
-			v = _mm256_loadu_si256((const __m256i *)tail);
+			at = i;
+			v = load_short(p + i, len);
 			in = (1u << len) - 1;
+			/* Up to the first NUL after the end. */
+			chk = in << 1 | 1;
 		}
+		if (d != NULL)
+			_mm256_storeu_si256((__m256i *)(d + at), v);
 		sp = in & (uint32_t)_mm256_movemask_epi8(_mm256_or_si256(
 		    _mm256_or_si256(_mm256_cmpeq_epi8(v, quote),
 		    _mm256_cmpeq_epi8(v, bslash)),
 		    _mm256_cmpeq_epi8(_mm256_min_epu8(v, ctl), v)));
-		if (esc)
-			/* E2 80 A8 and E2 80 A9: stop at the E2. */
-			for (m = (uint32_t)_mm256_movemask_epi8(
-			    _mm256_cmpeq_epi8(v, e2)); m != 0; m &= m - 1) {
-				s = i + (size_t)__builtin_ctz(m);
-				if (n - s >= 3 && p[s + 1] == 0x80 &&
-				    (p[s + 2] == 0xA8 || p[s + 2] == 0xA9)) {
-					sp |= 1u << (s - i);
-					break;
-				}
-			}
 		if (_mm256_movemask_epi8(v) == 0) {
-			/* ASCII: nothing to check but the specials. */
-			if (unfinished(p, i) != 0)
+			/* ASCII: nothing to check but the specials, and a
+			 * character left unfinished before. */
+			if (!_mm256_testz_si256(_mm256_subs_epu8(prev,
+			    LEADS_LAST), _mm256_subs_epu8(prev, LEADS_LAST)))
 				break;
 		} else {
+			if (d != NULL)
+				/* E2 80 A8 and E2 80 A9: stop at the E2. */
+				for (m = in & (uint32_t)_mm256_movemask_epi8(
+				    _mm256_cmpeq_epi8(v, e2)); m != 0;
+				    m &= m - 1) {
+					s = at + (size_t)__builtin_ctz(m);
+					if (n - s >= 3 && p[s + 1] == 0x80 &&
+					    (p[s + 2] == 0xA8 ||
+					    p[s + 2] == 0xA9)) {
+						sp |= 1u << (s - at);
+						break;
+					}
+				}
 			err = utf8_errors(v, prev, hi1, lo1, hi2);
-			/* In the last block, up to the first space after the
-			 * end, which shows a character cut short there. */
-			bad = ~(uint32_t)_mm256_movemask_epi8(
-			    _mm256_cmpeq_epi8(err, _mm256_setzero_si256())) &
-			    (in << 1 | 1);
+			bad = chk & ~(uint32_t)_mm256_movemask_epi8(
+			    _mm256_cmpeq_epi8(err, zero));
 			/* Good up to a special, which ends any character
 			 * before it or is itself marked bad. */
 			if (bad != 0 && (sp == 0 || (bad & (uint32_t)((2ull <<
@@ -256,19 +313,23 @@ text_avx2(const unsigned char *p, size_t n, int esc, int *escaped)
 				break;
 		}
 		if (sp != 0) {
-			i += (size_t)__builtin_ctz(sp);
-			if (esc || p[i] != '\\' || n - i < 2 ||
+			i = at + (size_t)__builtin_ctz(sp);
+			if (d != NULL || p[i] != '\\' || n - i < 2 ||
 			    !short_escape(p[i + 1]))
 				goto out;
 			/* An escape: go on after it, from plain ASCII. */
 			*escaped = 1;
 			i += 2;
-			prev = _mm256_setzero_si256();
+			prev = zero;
 			continue;
 		}
-		if (len < 32) {
+		if (len <= 32) {
+			/* The end, unless a character is cut short there. */
 			i = n;
-			goto out;
+			if (_mm256_testz_si256(_mm256_subs_epu8(v, LEADS_LAST),
+			    _mm256_subs_epu8(v, LEADS_LAST)))
+				goto out;
+			break;
 		}
 		prev = v;
 		i += 32;
@@ -281,14 +342,17 @@ out:
 	return i;
 }
 
-/* Plain text at p: 0 unless AVX2 is on and there are 16 bytes or more. */
+/*
+ * Plain text at p, copied to d unless d is NULL: 0 unless AVX2 is on and
+ * there are 16 bytes or more.
+ */
 static inline size_t
-text_fast(const unsigned char *p, const unsigned char *end, int esc,
+text_fast(const unsigned char *p, const unsigned char *end, char *d,
     int *escaped)
 {
 	if (end - p < 16 || !simd)
 		return 0;
-	return text_avx2(p, (size_t)(end - p), esc, escaped);
+	return text_avx2(p, (size_t)(end - p), (unsigned char *)d, escaped);
 }
 
 /*
@@ -300,11 +364,7 @@ __attribute__((target("avx2"))) static int
 utf8_avx2(const unsigned char *p, size_t n)
 {
 	UTF8_TABLES;
-	/* Bytes that may not end a block: a lead wanting more bytes. */
-	const __m256i last = _mm256_setr_epi8(-1, -1, -1, -1, -1, -1, -1, -1,
-	    -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1,
-	    -1, -1, -1, -1, -1, (char)(0xF0 - 1), (char)(0xE0 - 1),
-	    (char)(0xC0 - 1));
+	const __m256i last = LEADS_LAST;
 	__m256i v, prev = _mm256_setzero_si256(), err = prev;
 	unsigned char tail[32];
 	size_t i;
@@ -383,12 +443,12 @@ json_simd(int on)
 }
 
 static inline size_t
-text_fast(const unsigned char *p, const unsigned char *end, int esc,
+text_fast(const unsigned char *p, const unsigned char *end, char *d,
     int *escaped)
 {
 	(void)p;
 	(void)end;
-	(void)esc;
+	(void)d;
 	(void)escaped;
 	return 0;
 }
@@ -462,7 +522,7 @@ json_scan_string(const char *p, const char *end, int utf8, int *escaped,
 		if (utf8)
 			u = skip_known(u, uend);
 		else {
-			u += text_fast(u, uend, 0, escaped);
+			u += text_fast(u, uend, NULL, escaped);
 			while (uend - u >= 16 && plain16(u))
 				u += 16;
 			while (uend - u >= 8) {
@@ -734,6 +794,9 @@ lone:
 	return -1;
 }
 
+/* What json_escape keeps free past the rest of its input; see there. */
+#define ROOM	32
+
 int
 json_escape(struct buf *out, const char *s, size_t n, size_t *bad)
 {
@@ -743,23 +806,23 @@ json_escape(struct buf *out, const char *s, size_t n, size_t *bad)
 	char *d, *dend;
 	uint64_t w, m;
 
-	buf_grow(out, n + 16);
+	buf_grow(out, n + ROOM);
 	d = out->data + out->len;
 	dend = out->data + out->cap - 1;
 	while (p < end) {
 		/*
-		 * Room for the rest as it is, which text_fast may copy, and
-		 * for the widest step after: 16 bytes stored at once, or 8
-		 * and then a \u00XX after the plain prefix of those 8.
+		 * Room for the rest as it is and for the widest store after:
+		 * text_fast's 32-byte blocks, which may reach 31 bytes past
+		 * the rest; 16 bytes stored at once, or 8 and then a \u00XX
+		 * after the plain prefix of those 8.
 		 */
-		if ((size_t)(dend - d) < (size_t)(end - p) + 16) {
+		if ((size_t)(dend - d) < (size_t)(end - p) + ROOM) {
 			out->len = (size_t)(d - out->data);
-			buf_grow(out, (size_t)(end - p) + 16);
+			buf_grow(out, (size_t)(end - p) + ROOM);
 			d = out->data + out->len;
 			dend = out->data + out->cap - 1;
 		}
-		if ((k = text_fast(p, end, 1, NULL)) > 0) {
-			memcpy(d, p, k);
+		if ((k = text_fast(p, end, d, NULL)) > 0) {
 			d += k;
 			p += k;
 			if (p == end)

@@ -3,7 +3,6 @@
 
 #include "json.h"
 #include "split.h"
-#include "utf8.h"
 #include "util.h"
 
 const struct split_opts split_defaults = {
@@ -23,23 +22,29 @@ split_init(struct split *s, const struct split_opts *o)
 	s->placeholder_len = strlen(o->placeholder);
 	s->too_big_len = strlen(o->too_big);
 	s->chrome_len = strlen(o->chrome);
-	s->source_len = strlen(o->source);
+	buf_init(&s->source_json);
 	buf_init(&s->from);
+	buf_init(&s->next_from);
 	buf_init(&s->text);
+	split_source(s, o->source);
 }
 
 void
 split_release(struct split *s)
 {
+	buf_release(&s->source_json);
 	buf_release(&s->from);
+	buf_release(&s->next_from);
 	buf_release(&s->text);
 }
 
+/* Escaped here once, not once a record. */
 void
 split_source(struct split *s, const char *source)
 {
 	s->o.source = source;
-	s->source_len = strlen(source);
+	buf_reset(&s->source_json);
+	json_add_string(&s->source_json, source, strlen(source));
 }
 
 static int
@@ -48,27 +53,68 @@ is(const char *p, size_t n, const char *marker, size_t len)
 	return len == n && memcmp(p, marker, n) == 0;
 }
 
+/* Append n bytes at d; returns the end. */
+static inline char *
+put(char *d, const void *p, size_t n)
+{
+	memcpy(d, p, n);
+	return d + n;
+}
+
+#define PUT_LIT(d, lit)	put((d), (lit), sizeof(lit) - 1)
+#define U64_DIGITS	20
+
+/* The decimal digits of v at d: snprintf costs more than the record. */
+static char *
+put_u64(char *d, uint64_t v)
+{
+	char digits[U64_DIGITS], *p = digits + sizeof digits;
+
+	do
+		*--p = (char)('0' + v % 10);
+	while ((v /= 10) != 0);
+	return put(d, p, (size_t)(digits + sizeof digits - p));
+}
+
+/*
+ * The record, written in place after one buf_grow: its parts are few and
+ * their lengths known.
+ */
 static void
 emit(struct split *s, const char *media, struct buf *out)
 {
+	size_t media_len = media != NULL ? strlen(media) : 0;
+	char *d;
+
 	s->posts++;
-	buf_printf(out, "{\"id\":%llu,\"source\":", (unsigned long long)++s->id);
-	json_add_string(out, s->o.source, s->source_len);
-	buf_addstr(out, ",\"forwarded_from\":");
-	if (s->has_from)
-		json_add_string(out, s->from.data, s->from.len);
-	else
-		buf_addstr(out, "null");
-	buf_addstr(out, ",\"media\":");
-	if (media != NULL) {
-		buf_addch(out, '"');
-		buf_addstr(out, media);
-		buf_addch(out, '"');
+	/* At most: every part null or quoted, and the widest id. */
+	buf_grow(out, sizeof("{\"id\":,\"source\":,\"forwarded_from\":null"
+	    ",\"media\":null,\"text\":\"\"}\n") + U64_DIGITS +
+	    s->source_json.len + 2 + s->from.len + 2 + media_len +
+	    s->text.len);
+	d = out->data + out->len;
+	d = PUT_LIT(d, "{\"id\":");
+	d = put_u64(d, ++s->id);
+	d = PUT_LIT(d, ",\"source\":");
+	d = put(d, s->source_json.data, s->source_json.len);
+	d = PUT_LIT(d, ",\"forwarded_from\":");
+	if (s->has_from) {
+		*d++ = '"';
+		d = put(d, s->from.data, s->from.len);
+		*d++ = '"';
 	} else
-		buf_addstr(out, "null");
-	buf_addstr(out, ",\"text\":\"");
-	buf_add(out, s->text.data, s->text.len);
-	buf_add(out, "\"}\n", 3);
+		d = PUT_LIT(d, "null");
+	d = PUT_LIT(d, ",\"media\":");
+	if (media != NULL) {
+		*d++ = '"';
+		d = put(d, media, media_len);
+		*d++ = '"';
+	} else
+		d = PUT_LIT(d, "null");
+	d = PUT_LIT(d, ",\"text\":\"");
+	d = put(d, s->text.data, s->text.len);
+	d = PUT_LIT(d, "\"}\n");
+	buf_setlen(out, (size_t)(d - out->data));
 }
 
 static void
@@ -94,8 +140,13 @@ add_text(struct split *s, const char *p, size_t n, size_t *bad)
 {
 	size_t len = s->text.len;
 
-	if (s->has_text)
-		buf_add(&s->text, "\\n", 2);
+	if (s->has_text) {
+		/* Inline: once a line, where a buf_add call is felt. */
+		if (s->text.len + 2 >= s->text.cap)
+			buf_grow(&s->text, 2);
+		memcpy(s->text.data + len, "\\n", 2);
+		buf_setlen(&s->text, len + 2);
+	}
 	if (json_escape(&s->text, p, n, bad) != 0) {
 		buf_setlen(&s->text, len);
 		return -1;
@@ -123,7 +174,7 @@ int
 split_line(struct split *s, const char *p, size_t n, struct buf *out,
     size_t *bad)
 {
-	size_t k;
+	struct buf from;
 
 	if (s->pending != PEND_NONE) {
 		if (is(p, n, s->o.chrome, s->chrome_len)) {
@@ -140,15 +191,25 @@ split_line(struct split *s, const char *p, size_t n, struct buf *out,
 		}
 		pending_to_text(s);
 	}
-	if (n >= s->header_len && memcmp(p, s->o.header, s->header_len) == 0) {
-		k = utf8_check(p, n);
-		if (k != n) {
-			*bad = k;
+	/* The first byte alone turns most lines away, without a call. */
+	if (n >= s->header_len && p[0] == s->o.header[0] &&
+	    memcmp(p, s->o.header, s->header_len) == 0) {
+		/*
+		 * The header is valid UTF-8, so the line is when the rest
+		 * is, and its first bad byte is the rest's.  Escaped now,
+		 * once, into a spare until the line is known good.
+		 */
+		buf_reset(&s->next_from);
+		if (json_escape(&s->next_from, p + s->header_len,
+		    n - s->header_len, bad) != 0) {
+			*bad += s->header_len;
 			return -1;
 		}
 		post_end(s, out);
 		post_open(s);
-		buf_add(&s->from, p + s->header_len, n - s->header_len);
+		from = s->from;
+		s->from = s->next_from;
+		s->next_from = from;
 		s->has_from = 1;
 	} else if (is(p, n, s->o.placeholder, s->placeholder_len))
 		s->pending = PEND_PLACEHOLDER;

@@ -34,12 +34,14 @@ enum split_pending { PEND_NONE, PEND_PLACEHOLDER, PEND_TOO_BIG };
 struct split {
 	struct split_opts	 o;
 	size_t			 header_len, placeholder_len;
-	size_t			 too_big_len, chrome_len, source_len;
+	size_t			 too_big_len, chrome_len;
 	uint64_t		 id;		/* posts emitted so far */
 	int			 open;		/* a post is being collected */
 	int			 has_text;	/* it has at least one line */
 	const char		*media;		/* NULL, "too_big" */
-	struct buf		 from;		/* forwarded_from, if open */
+	struct buf		 source_json;	/* the source, as JSON */
+	struct buf		 from;		/* forwarded_from, escaped */
+	struct buf		 next_from;	/* the next, until valid */
 	int			 has_from;
 	struct buf		 text;		/* escaped as JSON */
 	enum split_pending	 pending;	/* marker awaiting the chrome */

@@ -44,6 +44,17 @@ test_buf(void)
 	p = buf_detach(&b, &n);
 	CHECK(n == 6 && b.len == 0 && b.cap == 0, "buf: detach leaves it empty");
 	free(p);
+	buf_grow(&b, 0);
+	CHECK(b.cap > 0 && b.data != buf_empty && b.data[0] == '\0',
+	    "buf: growing by nothing allocates the NUL's room");
+	buf_add(&b, "abc", 3);
+	p = b.data;
+	n = b.cap;
+	buf_grow(&b, n - 4);
+	CHECK(b.data == p && b.cap == n, "buf: exactly the room left is room");
+	buf_grow(&b, n - 3);
+	CHECK(b.cap > n && b.cap >= b.len + (n - 3) + 1 && BYTES_EQ(b.data,
+	    b.len, "abc"), "buf: one byte more grows it");
 	buf_release(&b);
 }
 
@@ -528,6 +539,43 @@ test_split(void)
 }
 
 /*
+ * What split writes without printf or a second escape: the digits of
+ * ids past 9 and 99, a source and a channel that need escaping, and a
+ * header refused at the offset of its first bad byte after the prefix,
+ * leaving the post before it whole.
+ */
+static void
+test_split_fields(void)
+{
+	struct split s;
+	struct buf out = BUF_INIT;
+	size_t i, bad;
+	int good = 1;
+
+	split_init(&s, &split_defaults);
+	split_source(&s, "a \"b\"\\c\n");
+	for (i = 0; i < 100; i++)
+		good &= split_line(&s, "Forwarded from X", 16, &out, &bad) == 0;
+	buf_reset(&out);
+	good &= split_line(&s, "Forwarded from \"q\" \xE2\x80\xA8\\", 23,
+	    &out, &bad) == 0;
+	CHECK(good && BYTES_EQ(out.data, out.len,
+	    "{\"id\":100,\"source\":\"a \\\"b\\\"\\\\c\\n\",\"forwarded_from\":\"X\",\"media\":null,\"text\":\"\"}\n"),
+	    "split: a three-digit id, an escaped source");
+	buf_reset(&out);
+	CHECK(split_line(&s, "Forwarded from ok\xE2\x80", 19, &out, &bad) == -1 &&
+	    bad == 17 && out.len == 0,
+	    "split: a header refused at its first bad byte");
+	CHECK(split_line(&s, "t", 1, &out, &bad) == 0, "split: text after");
+	split_finish(&s, &out);
+	CHECK(BYTES_EQ(out.data, out.len,
+	    "{\"id\":101,\"source\":\"a \\\"b\\\"\\\\c\\n\",\"forwarded_from\":\"\\\"q\\\" \\u2028\\\\\",\"media\":null,\"text\":\"t\"}\n"),
+	    "split: an escaped channel, kept through a refused header");
+	split_release(&s);
+	buf_release(&out);
+}
+
+/*
  * The AVX2 paths (json_simd) against the byte-by-byte code: strings of
  * valid and invalid pieces, and each piece at every offset of long ASCII,
  * Cyrillic and Chinese text, scan and escape the same way: the same end,
@@ -631,6 +679,26 @@ test_json_simd(void)
 				good &= simd_agree(s.data, s.len);
 			}
 		}
+	/*
+	 * Each piece at each place of texts whose lengths fall about the
+	 * 16- and 32-byte edges, where the AVX2 code loads the last bytes
+	 * in three ways: two 16-byte halves (16 to 31), a copy (below 16,
+	 * after an escape), or the 32-byte block ending at the end.
+	 */
+	for (k = 0; k < np && good; k++)
+		for (i = 0; i < sizeof bg / sizeof bg[0]; i++)
+			for (blen = 14; blen <= 100; blen++)
+				for (pos = 0; pos <= blen; pos++) {
+					buf_reset(&s);
+					while (s.len < blen)
+						buf_addstr(&s, bg[i]);
+					buf_setlen(&s, pos);
+					buf_addstr(&s, simd_pieces[k]);
+					while (s.len < blen)
+						buf_addstr(&s, bg[i]);
+					buf_setlen(&s, blen);
+					good &= simd_agree(s.data, s.len);
+				}
 	CHECK(good, "json: AVX2 scanning and escaping agree with the byte-by-byte code");
 	CHECK(!json_utf8_known("\xC3", 1) && json_utf8_known("", 0),
 	    "json: UTF-8 known for the empty text, not for a cut character");
@@ -652,5 +720,6 @@ main(void)
 	test_lines();
 	test_lines_map();
 	test_split();
+	test_split_fields();
 	return unit_status();
 }
