@@ -398,10 +398,11 @@ main(void)
 	}
 
 	/*
-	 * The 16-byte paths against the scalar ones (vec off), for each form
-	 * with and without the clean-up steps: random texts long enough for
-	 * them, and every one- and two-byte character and a few wider ones at
-	 * every offset of a clean text that takes them.
+	 * The 16- and 32-byte paths (vec on, avx2 off or as the processor
+	 * has it) against the scalar ones (vec off), for each form with and
+	 * without the clean-up steps: random texts long enough for them, and
+	 * every one- and two-byte character and a few wider ones at every
+	 * offset of a clean text that takes them.
 	 */
 	{
 		static const char *const pieces[] = {
@@ -418,7 +419,7 @@ main(void)
 		    "end of it";
 		enum normalise_form vf[] = { NORM_NONE, NORM_NFC, NORM_NFD,
 		    NORM_NFKC, NORM_NFKD };
-		struct normalise fast, slow;
+		struct normalise fast, mid, slow;
 		struct buf text = BUF_INIT;
 		unsigned seed = 11, c;
 		size_t fl = sizeof filler - 1;
@@ -430,13 +431,16 @@ main(void)
 			if (f % 2 == 1)
 				o.spaces = o.lines = o.invisible = 0;
 			normalise_init(&fast, &o);
+			normalise_init(&mid, &o);
 			normalise_init(&slow, &o);
+			mid.avx2 = 0;
 			slow.vec = 0;
 			for (i = 0; i < 20000 && allok; i++) {
 				random_pieces(&text, &seed, 48, pieces,
 				    sizeof pieces / sizeof pieces[0]);
 				if (!same_result(&fast, &slow, text.data,
-				    text.len)) {
+				    text.len) || !same_result(&mid, &slow,
+				    text.data, text.len)) {
 					allok = 0;
 					printf("# form %s, option set %zu: "
 					    "'%.*s'\n",
@@ -459,6 +463,8 @@ main(void)
 					buf_add(&text, u8, k);
 					buf_add(&text, filler + j, fl - j);
 					if (!same_result(&fast, &slow,
+					    text.data, text.len) ||
+					    !same_result(&mid, &slow,
 					    text.data, text.len)) {
 						allok = 0;
 						printf("# form %s, option "
@@ -469,9 +475,10 @@ main(void)
 				}
 			}
 			normalise_release(&fast);
+			normalise_release(&mid);
 			normalise_release(&slow);
 		}
-		CHECK(allok, "16-byte paths match the scalar ones");
+		CHECK(allok, "16- and 32-byte paths match the scalar ones");
 		buf_release(&text);
 	}
 
