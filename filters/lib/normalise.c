@@ -262,6 +262,25 @@ skip_two_byte(const struct normalise *t, const unsigned char *p,
 }
 
 /*
+ * Skip three-byte characters without a flag in mask (CJK), decoded
+ * inline: those of the leads E1..EC, EE and EF, whose second byte may be
+ * any continuation byte.  Each goes the vector paths one call at a time
+ * otherwise, and the scalar ones through utf8_valid_len.  A fast path
+ * (t->vec), so that the unit tests compare it with the scalar code.
+ */
+static inline const unsigned char *
+skip_three_byte(struct normalise *t, const unsigned char *p,
+    const unsigned char *end, uint8_t mask)
+{
+	while (end - p >= 3 && *p >= 0xE1 && *p < 0xF0 && *p != 0xED &&
+	    (p[1] & 0xC0) == 0x80 && (p[2] & 0xC0) == 0x80 &&
+	    !(flags_of(t, (uint32_t)(p[0] & 0x0F) << 12 |
+	    (uint32_t)(p[1] & 0x3F) << 6 | (p[2] & 0x3F)) & mask))
+		p += 3;
+	return p;
+}
+
+/*
  * For each lead byte C2..DF (by its low five bits), the longest run of
  * lead bytes around it whose 64 characters have no flag in mask: its
  * first lead byte and length, 0 when the lead's own characters have one.
@@ -738,6 +757,8 @@ clean_len(struct normalise *t, const char *s, size_t n)
 			    (flags_of(t, utf8_decode(p, k)) & mask))
 				goto out;
 			p += k;
+			if (k == 3 && t->vec)
+				p = skip_three_byte(t, p, end, mask);
 		}
 	}
 	if (prev && n > 0 && t->o.spaces)
@@ -815,6 +836,8 @@ step_chars(struct normalise *t, const char *s, size_t n, size_t from,
 		} else if ((f = flags_of(t, utf8_decode(p, k)) &
 		    CHAR_FLAGS) == 0) {
 			p += k;
+			if (k == 3 && t->vec)
+				p = skip_three_byte(t, p, end, CHAR_FLAGS);
 			continue;
 		}
 		if (!changed) {
@@ -1054,6 +1077,8 @@ step_norm(struct normalise *t, const char *s, size_t n, size_t from,
 				p = skip_ascii_lower(p, end);
 			else if (k == 2)
 				p = skip_two_byte(t, p, end, F_NORM);
+			else if (k == 3 && t->vec)
+				p = skip_three_byte(t, p, end, F_NORM);
 			continue;
 		}
 		/*
