@@ -24,9 +24,10 @@
  *
  * The fast path: one scan tells whether the text is already clean, using a
  * per-code-point table built from ICU (up to U+07FF at once, the rest one
- * code point at a time when first met), sixteen bytes at a time through
- * ASCII and the two-byte letters of clean lead bytes, eight at a time
- * through other two-byte letters; clean text is never copied or converted.
+ * code point at a time when first met), sixteen bytes at a time (32 where
+ * the processor has AVX2) through ASCII and the two-byte letters of clean
+ * lead bytes, eight at a time through other two-byte letters; clean text
+ * is never copied or converted.
  * Text that is not clean goes through the steps, from the first character
  * the scan found unclean; normalisation converts to UTF-16 only the segments
  * around characters that are not "normalisation-inert starters" (quick
@@ -71,6 +72,8 @@ struct normalise {
 	int			 swar;		/* printable ASCII is clean */
 	int			 vec;		/* the 16-byte paths are on
 						 * (tests turn them off) */
+	int			 avx2;		/* and 32 bytes at a time,
+						 * where the processor can */
 	struct leads {		/* by a lead byte's low five bits: the */
 		unsigned char	 first[32];	/* run of leads around it */
 		unsigned char	 n[32];		/* without a flag, or 0 */

@@ -398,10 +398,11 @@ main(void)
 	}
 
 	/*
-	 * The 16-byte paths against the scalar ones (vec off), for each form
-	 * with and without the clean-up steps: random texts long enough for
-	 * them, and every one- and two-byte character and a few wider ones at
-	 * every offset of a clean text that takes them.
+	 * The 16- and 32-byte paths (vec on, avx2 off or as the processor
+	 * has it) against the scalar ones (vec off), for each form with and
+	 * without the clean-up steps: random texts long enough for them, and
+	 * every one- and two-byte character and a few wider ones at every
+	 * offset of a clean text that takes them.
 	 */
 	{
 		static const char *const pieces[] = {
@@ -411,14 +412,18 @@ main(void)
 			"\xc3\xa9", "\xc2\xa0", "\xc2\xad", "\xe2\x80\x8b",
 			"\xe4\xb8\xad", "\xf0\x9f\x98\x80", "\xd9\x84\xd8\xa7",
 			"\xd0\xbc\xd0\xb8\xd1\x80 \xd0\xb4", "\xd0", "\xbc",
-			"\xe2\x80", "\xc0\xaf",
+			"\xe2\x80", "\xc0\xaf", "\xe4\xb8\xad\xe6\x96\x87",
+			"\xe3\x80\x80", "\xef\xbb\xbf", "\xed\xa0\x80",
+			"\xe0\xa0\x80", "\xe0\x80\x80", "\xe5\xad",
+			"\xea\xb0\x80", "\xe1\x84\x80\xe1\x85\xa1",
+			"\xef\xbc\xa1", "\xe3\x82\x99",
 		};
 		static const char filler[] = "ab \xd0\xb4\xd0\xb0 cd\xd1\x8f "
 		    "\xd0\xbc\xd0\xb8\xd1\x80\nxyz \xc3\xa9t\xc3\xa9 "
 		    "end of it";
 		enum normalise_form vf[] = { NORM_NONE, NORM_NFC, NORM_NFD,
 		    NORM_NFKC, NORM_NFKD };
-		struct normalise fast, slow;
+		struct normalise fast, mid, slow;
 		struct buf text = BUF_INIT;
 		unsigned seed = 11, c;
 		size_t fl = sizeof filler - 1;
@@ -430,13 +435,16 @@ main(void)
 			if (f % 2 == 1)
 				o.spaces = o.lines = o.invisible = 0;
 			normalise_init(&fast, &o);
+			normalise_init(&mid, &o);
 			normalise_init(&slow, &o);
+			mid.avx2 = 0;
 			slow.vec = 0;
 			for (i = 0; i < 20000 && allok; i++) {
 				random_pieces(&text, &seed, 48, pieces,
 				    sizeof pieces / sizeof pieces[0]);
 				if (!same_result(&fast, &slow, text.data,
-				    text.len)) {
+				    text.len) || !same_result(&mid, &slow,
+				    text.data, text.len)) {
 					allok = 0;
 					printf("# form %s, option set %zu: "
 					    "'%.*s'\n",
@@ -459,6 +467,8 @@ main(void)
 					buf_add(&text, u8, k);
 					buf_add(&text, filler + j, fl - j);
 					if (!same_result(&fast, &slow,
+					    text.data, text.len) ||
+					    !same_result(&mid, &slow,
 					    text.data, text.len)) {
 						allok = 0;
 						printf("# form %s, option "
@@ -469,9 +479,10 @@ main(void)
 				}
 			}
 			normalise_release(&fast);
+			normalise_release(&mid);
 			normalise_release(&slow);
 		}
-		CHECK(allok, "16-byte paths match the scalar ones");
+		CHECK(allok, "16- and 32-byte paths match the scalar ones");
 		buf_release(&text);
 	}
 
