@@ -689,26 +689,33 @@ int
 json_decode_string(const char *s, size_t n, struct buf *out, size_t *bad)
 {
 	const char *p = s, *end = s + n, *q;
-	unsigned char u8[4];
 	uint32_t cp, lo;
+	char *d;
 
+	/*
+	 * Decoding never lengthens: every escape is at least as long as
+	 * what it stands for.  So one room check, then straight stores.
+	 */
 	buf_grow(out, n);
+	d = out->data + out->len;
 	while (p < end) {
 		q = memchr(p, '\\', (size_t)(end - p));
 		if (q == NULL) {
-			buf_add(out, p, (size_t)(end - p));
+			memcpy(d, p, (size_t)(end - p));
+			d += end - p;
 			break;
 		}
-		buf_add(out, p, (size_t)(q - p));
+		memcpy(d, p, (size_t)(q - p));
+		d += q - p;
 		p = q + 2;
 		switch (q[1]) {
-		case 'b': buf_addch(out, '\b'); continue;
-		case 'f': buf_addch(out, '\f'); continue;
-		case 'n': buf_addch(out, '\n'); continue;
-		case 'r': buf_addch(out, '\r'); continue;
-		case 't': buf_addch(out, '\t'); continue;
+		case 'b': *d++ = '\b'; continue;
+		case 'f': *d++ = '\f'; continue;
+		case 'n': *d++ = '\n'; continue;
+		case 'r': *d++ = '\r'; continue;
+		case 't': *d++ = '\t'; continue;
 		case 'u': break;
-		default: buf_addch(out, q[1]); continue;
+		default: *d++ = q[1]; continue;
 		}
 		cp = (uint32_t)(hexval(q[2]) << 12 | hexval(q[3]) << 8 |
 		    hexval(q[4]) << 4 | hexval(q[5]));
@@ -726,11 +733,13 @@ json_decode_string(const char *s, size_t n, struct buf *out, size_t *bad)
 			cp = 0x10000 + ((cp - 0xD800) << 10) + (lo - 0xDC00);
 			p += 6;
 		}
-		buf_add(out, u8, utf8_encode(u8, cp));
+		d += utf8_encode((unsigned char *)d, cp);
 	}
+	buf_setlen(out, (size_t)(d - out->data));
 	return 0;
 lone:
 	*bad = (size_t)(q - s);
+	buf_setlen(out, (size_t)(d - out->data));
 	return -1;
 }
 

@@ -206,6 +206,62 @@ test_json_escape_random(void)
 }
 
 /*
+ * json_decode_string stores straight into the room it reserves: random
+ * strings of escapes and text, decoded into buffers of every fill level,
+ * against what each piece stands for.
+ */
+static void
+test_json_decode_random(void)
+{
+	static const char *pieces[][2] = {
+		{ "a", "a" }, { "bcdefghijklmnopq", "bcdefghijklmnopq" },
+		{ "\\n", "\n" }, { "\\t", "\t" }, { "\\b", "\b" },
+		{ "\\f", "\f" }, { "\\r", "\r" }, { "\\\"", "\"" },
+		{ "\\\\", "\\" }, { "\\/", "/" }, { "\\u0000", "" },
+		{ "\\u00e9", "\xC3\xA9" }, { "\\u20AC", "\xE2\x82\xAC" },
+		{ "\\ud83d\\ude00", "\xF0\x9F\x98\x80" },
+		{ "\xC3\xA9", "\xC3\xA9" }, { "\\u0041", "A" },
+	};
+	struct buf in = BUF_INIT, out = BUF_INIT, want = BUF_INIT;
+	uint32_t seed = 4242;
+	size_t bad, i, j, k, fill;
+	int good = 1;
+
+	for (i = 0; i < 20000 && good; i++) {
+		buf_reset(&in);
+		buf_reset(&want);
+		fill = i % 97;
+		buf_release(&out);
+		for (j = 0; j < fill; j++) {
+			buf_addch(&out, 'x');
+			buf_addch(&want, 'x');
+		}
+		for (j = (seed >> 8) % 30; j > 0; j--) {
+			seed = seed * 1103515245 + 12345;
+			k = (seed >> 16) % (sizeof pieces / sizeof pieces[0]);
+			buf_addstr(&in, pieces[k][0]);
+			if (pieces[k][1][0] == '\0')
+				buf_addch(&want, '\0');
+			else
+				buf_addstr(&want, pieces[k][1]);
+		}
+		if (json_decode_string(in.data, in.len, &out, &bad) != 0 ||
+		    out.len != want.len ||
+		    memcmp(out.data, want.data, want.len) != 0 ||
+		    out.data[out.len] != '\0')
+			good = 0;
+	}
+	CHECK(good, "json: decode agrees with the pieces on 20000 strings");
+	buf_reset(&out);
+	CHECK(json_decode_string("ab\\n\\ud800x", 11, &out, &bad) == -1 &&
+	    bad == 4 && BYTES_EQ(out.data, out.len, "ab\n"),
+	    "json: decode stops at a lone surrogate, what came before kept");
+	buf_release(&in);
+	buf_release(&out);
+	buf_release(&want);
+}
+
+/*
  * The scanner's 8-byte path for runs of two-byte characters agrees with
  * the validator: every byte pair at every position of a run of Cyrillic.
  */
@@ -570,6 +626,7 @@ main(void)
 	test_utf8();
 	test_json_escape();
 	test_json_escape_random();
+	test_json_decode_random();
 	test_json_scan();
 	test_json_scan_two_byte_runs();
 	test_json_wide_paths();
