@@ -206,6 +206,52 @@ test_json_escape_random(void)
 }
 
 /*
+ * json_add_string copies short plain ASCII without json_escape, checking
+ * it a word at a time (the last word overlapping): one character that
+ * needs escaping or is not ASCII, at every position of every length
+ * around the cut-off, must still go through the escaper, into buffers of
+ * every fill level.
+ */
+static void
+test_json_add_string_short(void)
+{
+	static const char *odd[] = { "\"", "\\", "\n", "\x01", "\x1f",
+	    "\x7f", "\xC3\xA9", "\xE2\x80\xA8", "\xF0\x9F\x98\x80", "" };
+	struct buf in = BUF_INIT, got = BUF_INIT, want = BUF_INIT;
+	size_t len, pos, i, k;
+	int good = 1;
+
+	for (len = 0; len <= 72; len++)
+		for (pos = 0; pos <= len; pos++)
+			for (k = 0; k < sizeof odd / sizeof odd[0]; k++) {
+				buf_reset(&in);
+				for (i = 0; i < len; i++)
+					buf_addch(&in, 'a' + (int)(i % 26));
+				buf_setlen(&in, pos);
+				buf_addstr(&in, odd[k]);
+				for (i = pos; i < len; i++)
+					buf_addch(&in, 'a' + (int)(i % 26));
+				buf_release(&got);
+				for (i = 0; i < (len + pos + k) % 70; i++)
+					buf_addch(&got, 'x');
+				buf_reset(&want);
+				buf_add(&want, got.data, got.len);
+				buf_addch(&want, '"');
+				ref_escape(&want, in.data, in.len);
+				buf_addch(&want, '"');
+				json_add_string(&got, in.data, in.len);
+				if (got.len != want.len ||
+				    memcmp(got.data, want.data, want.len) != 0 ||
+				    got.data[got.len] != '\0')
+					good = 0;
+			}
+	CHECK(good, "json: add_string of short text, one odd character anywhere");
+	buf_release(&in);
+	buf_release(&got);
+	buf_release(&want);
+}
+
+/*
  * json_decode_string stores straight into the room it reserves: random
  * strings of escapes and text, decoded into buffers of every fill level,
  * against what each piece stands for.
@@ -626,6 +672,7 @@ main(void)
 	test_utf8();
 	test_json_escape();
 	test_json_escape_random();
+	test_json_add_string_short();
 	test_json_decode_random();
 	test_json_scan();
 	test_json_scan_two_byte_runs();
