@@ -26,7 +26,7 @@ buf_release(struct buf *b)
 }
 
 void
-buf_grow(struct buf *b, size_t extra)
+buf_grow_room(struct buf *b, size_t extra)
 {
 	size_t need, cap;
 	char *p;

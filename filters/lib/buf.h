@@ -23,12 +23,23 @@ extern char buf_empty[];
 
 void	buf_init(struct buf *);
 void	buf_release(struct buf *);
-void	buf_grow(struct buf *, size_t extra);
+void	buf_grow_room(struct buf *, size_t extra);
 void	buf_add(struct buf *, const void *, size_t);
 void	buf_addstr(struct buf *, const char *);
 void	buf_printf(struct buf *, const char *, ...)
 	    __attribute__((format(printf, 2, 3)));
 char	*buf_detach(struct buf *, size_t *lenp);
+
+/*
+ * Make room for extra more bytes and the NUL.  Most calls find the room
+ * there: that check is inline, the growing is not.
+ */
+static inline void
+buf_grow(struct buf *b, size_t extra)
+{
+	if (extra >= b->cap - b->len)	/* cap 0 (len 0) always grows */
+		buf_grow_room(b, extra);
+}
 
 static inline void
 buf_reset(struct buf *b)
@@ -42,7 +53,7 @@ static inline void
 buf_addch(struct buf *b, int c)
 {
 	if (b->len + 1 >= b->cap)
-		buf_grow(b, 1);
+		buf_grow_room(b, 1);
 	b->data[b->len++] = (char)c;
 	b->data[b->len] = '\0';
 }

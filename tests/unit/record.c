@@ -25,9 +25,9 @@ static void
 test_buf(void)
 {
 	struct buf b = BUF_INIT;
-	size_t n;
+	size_t n, k;
 	char *p;
-	int i;
+	int i, good;
 
 	CHECK(b.len == 0 && b.data[0] == '\0', "buf: BUF_INIT is empty, NUL-terminated");
 	for (i = 0; i < 1000; i++)
@@ -41,6 +41,18 @@ test_buf(void)
 	p = buf_detach(&b, &n);
 	CHECK(n == 6 && b.len == 0 && b.cap == 0, "buf: detach leaves it empty");
 	free(p);
+	for (i = 0, good = 1; i < 300; i++) {
+		buf_release(&b);
+		for (n = 0; n < (size_t)i; n++)
+			buf_addch(&b, 'a');
+		for (k = 0; k < 70; k++) {
+			buf_grow(&b, k);
+			good &= b.cap > b.len + k && b.data[b.len] == '\0';
+			memset(b.data + b.len, 'z', k + 1);	/* ASan: room */
+			b.data[b.len] = '\0';
+		}
+	}
+	CHECK(good, "buf: grow leaves room for the bytes asked and the NUL");
 	buf_release(&b);
 }
 
