@@ -481,6 +481,29 @@ test_record(void)
 	record_render(&r, &out);
 	CHECK(BYTES_EQ(out.data, out.len, "{\"id\":1}\n"), "record: add to empty object");
 
+	/* keys alike in length or first byte, the empty key, an escaped one */
+	l = mkline("{\"\":0,\"urls\":1,\"uses\":2,\"text\":3,\"t\":4,"
+	    "\"\\u0075rl\":5,\"hashtags\":6}");
+	CHECK(record_parse(&r, &l, &e) == 0 && r.nf == 7 &&
+	    record_get(&r, "") == &r.f[0] && record_get(&r, "urls") == &r.f[1] &&
+	    record_get(&r, "uses") == &r.f[2] && record_get(&r, "url") == &r.f[5] &&
+	    record_get(&r, "t") == &r.f[4] && record_get(&r, "ur") == NULL &&
+	    record_get(&r, "hashtag") == NULL && record_get(&r, "tex") == NULL,
+	    "record: get tells apart keys of one length or one first byte");
+	buf_reset(&out);
+	record_set_int(&r, "hash", 1);
+	record_set_int(&r, "hashtags", 2);
+	record_set_int(&r, "has", 3);
+	record_set_int(&r, "hash", 4);
+	record_set_int(&r, "", 5);
+	record_set_int(&r, "url", 6);
+	record_set_int(&r, "h", 7);
+	record_render(&r, &out);
+	CHECK(BYTES_EQ(out.data, out.len, "{\"\":5,\"urls\":1,\"uses\":2,"
+	    "\"text\":3,\"t\":4,\"\\u0075rl\":6,\"hashtags\":2,\"has\":3,"
+	    "\"hash\":4,\"h\":7}\n"),
+	    "record: edits of keys sharing a first byte, set again, added");
+
 	l = mkline("[1,2]");
 	CHECK(record_parse(&r, &l, &e) == -1 && strcmp(e.msg, "record is not a JSON object") == 0,
 	    "record: array refused as not an object");
