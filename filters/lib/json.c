@@ -749,26 +749,33 @@ int
 json_decode_string(const char *s, size_t n, struct buf *out, size_t *bad)
 {
 	const char *p = s, *end = s + n, *q;
-	unsigned char u8[4];
 	uint32_t cp, lo;
+	char *d;
 
+	/*
+	 * Decoding never lengthens: every escape is at least as long as
+	 * what it stands for.  So one room check, then straight stores.
+	 */
 	buf_grow(out, n);
+	d = out->data + out->len;
 	while (p < end) {
 		q = memchr(p, '\\', (size_t)(end - p));
 		if (q == NULL) {
-			buf_add(out, p, (size_t)(end - p));
+			memcpy(d, p, (size_t)(end - p));
+			d += end - p;
 			break;
 		}
-		buf_add(out, p, (size_t)(q - p));
+		memcpy(d, p, (size_t)(q - p));
+		d += q - p;
 		p = q + 2;
 		switch (q[1]) {
-		case 'b': buf_addch(out, '\b'); continue;
-		case 'f': buf_addch(out, '\f'); continue;
-		case 'n': buf_addch(out, '\n'); continue;
-		case 'r': buf_addch(out, '\r'); continue;
-		case 't': buf_addch(out, '\t'); continue;
+		case 'b': *d++ = '\b'; continue;
+		case 'f': *d++ = '\f'; continue;
+		case 'n': *d++ = '\n'; continue;
+		case 'r': *d++ = '\r'; continue;
+		case 't': *d++ = '\t'; continue;
 		case 'u': break;
-		default: buf_addch(out, q[1]); continue;
+		default: *d++ = q[1]; continue;
 		}
 		cp = (uint32_t)(hexval(q[2]) << 12 | hexval(q[3]) << 8 |
 		    hexval(q[4]) << 4 | hexval(q[5]));
@@ -786,11 +793,13 @@ json_decode_string(const char *s, size_t n, struct buf *out, size_t *bad)
 			cp = 0x10000 + ((cp - 0xD800) << 10) + (lo - 0xDC00);
 			p += 6;
 		}
-		buf_add(out, u8, utf8_encode(u8, cp));
+		d += utf8_encode((unsigned char *)d, cp);
 	}
+	buf_setlen(out, (size_t)(d - out->data));
 	return 0;
 lone:
 	*bad = (size_t)(q - s);
+	buf_setlen(out, (size_t)(d - out->data));
 	return -1;
 }
 
@@ -923,8 +932,39 @@ json_escape(struct buf *out, const char *s, size_t n, size_t *bad)
 	return 0;
 }
 
-void
-json_add_string(struct buf *out, const char *s, size_t n)
+/*
+ * Whether s[0..n) needs no escaping and is plain ASCII, by words: the
+ * last one may overlap the one before, which is checked again.
+ */
+static inline int
+plain_ascii(const unsigned char *s, size_t n)
+{
+	uint64_t w;
+	size_t i;
+
+	if (n >= 8) {
+		for (i = 0; n - i > 8; i += 8)
+			if (str_special(get_le64(s + i)) != 0)
+				return 0;
+		w = get_le64(s + n - 8);
+	} else if (n >= 4)
+		w = get_le32(s) | (uint64_t)get_le32(s + n - 4) << 32;
+	else {
+		for (i = 0; i < n; i++)
+			if (s[i] < 0x20 || s[i] >= 0x80 || s[i] == '"' ||
+			    s[i] == '\\')
+				return 0;
+		return 1;
+	}
+	return str_special(w) == 0;
+}
+
+/* Plain ASCII up to this long is copied without json_escape. */
+#define SHORT_PLAIN	64
+
+/* Apart, so the plain path above saves no registers for it. */
+__attribute__((noinline)) static void
+add_escaped(struct buf *out, const char *s, size_t n)
 {
 	size_t bad;
 
@@ -933,4 +973,27 @@ json_add_string(struct buf *out, const char *s, size_t n)
 		die(EX_SOFTWARE, "internal error: invalid UTF-8 at byte %zu "
 		    "of a string to escape", bad);
 	buf_addch(out, '"');
+}
+
+void
+json_add_string(struct buf *out, const char *s, size_t n)
+{
+	char *d;
+
+	/*
+	 * Keys and entity values are mostly short plain ASCII, for which
+	 * json_escape's set-up costs more than the copy: one room check,
+	 * the quotes and the bytes.
+	 */
+	if (n > SHORT_PLAIN || !plain_ascii((const unsigned char *)s, n)) {
+		add_escaped(out, s, n);
+		return;
+	}
+	if (out->cap - out->len < n + 3)
+		buf_grow(out, n + 2);
+	d = out->data + out->len;
+	d[0] = '"';
+	memcpy(d + 1, s, n);
+	d[n + 1] = '"';
+	buf_setlen(out, out->len + n + 2);
 }

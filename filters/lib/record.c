@@ -313,8 +313,10 @@ key_equal(struct record *r, const struct field *f, const char *key,
 {
 	size_t bad;
 
+	/* the first bytes tell most keys apart, without calling memcmp */
 	if (!f->key_escaped)
-		return f->keylen == klen && memcmp(f->key, key, klen) == 0;
+		return f->keylen == klen && (klen == 0 ||
+		    (f->key[0] == key[0] && memcmp(f->key, key, klen) == 0));
 	buf_reset(&r->keytmp);
 	if (json_decode_string(f->key, f->keylen, &r->keytmp, &bad) != 0)
 		return 0;
@@ -368,7 +370,7 @@ record_edit(struct record *r, const char *key)
 
 	edit_close_pending(r);
 	for (i = 0; i < r->ne; i++)
-		if (strcmp(r->e[i].key, key) == 0) {
+		if (r->e[i].key[0] == key[0] && strcmp(r->e[i].key, key) == 0) {
 			memmove(&r->e[i], &r->e[i + 1],
 			    (r->ne - i - 1) * sizeof *r->e);
 			r->ne--;
@@ -409,18 +411,23 @@ record_set_null(struct record *r, const char *key)
 static void
 render_added(struct record *r, struct buf *out)
 {
+	const struct edit *e;
 	size_t j;
 	int comma = r->nf > 0;
 
 	for (j = 0; j < r->ne; j++) {
-		if (r->e[j].field != SIZE_MAX)
+		e = &r->e[j];
+		if (e->field != SIZE_MAX)
 			continue;
 		if (comma)
 			buf_addch(out, ',');
 		comma = 1;
-		json_add_string(out, r->e[j].key, strlen(r->e[j].key));
-		buf_addch(out, ':');
-		buf_add(out, r->vals.data + r->e[j].off, r->e[j].len);
+		json_add_string(out, e->key, strlen(e->key));
+		/* the colon and the value: one room check for both */
+		buf_grow(out, e->len + 1);
+		out->data[out->len] = ':';
+		memcpy(out->data + out->len + 1, r->vals.data + e->off, e->len);
+		buf_setlen(out, out->len + 1 + e->len);
 	}
 }
 

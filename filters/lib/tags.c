@@ -1191,12 +1191,12 @@ tags_set_clear(struct tags_set *ts)
 		return;
 	buf_reset(&ts->keys);
 	ts->n = 0;
+	/* the slots are filled again when the set outgrows SET_SMALL */
 	if (ts->nslot > 1024) {	/* one huge record must not slow the rest */
 		free(ts->slot);
 		ts->slot = NULL;
 		ts->nslot = 0;
-	} else
-		memset(ts->slot, 0, ts->nslot * sizeof *ts->slot);
+	}
 }
 
 /* A slot: the key's hash in the high half, 1 + its index in the low. */
@@ -1224,35 +1224,37 @@ set_find(const struct tags_set *ts, const char *key, size_t n, uint64_t h,
 	}
 }
 
-int
-tags_set_add(struct tags_set *ts, const char *key, size_t n)
-{
-	uint64_t h = XXH3_64bits(key, n), *slot;
-	size_t i, j, old, mask;
-	int found;
+/*
+ * A record has a few values of a kind: up to SET_SMALL keys are compared
+ * one by one, without hashing; the slots hold all keys only past that.
+ */
+#define SET_SMALL	8
 
-	if (2 * (ts->n + 1) > ts->nslot) {
-		old = ts->nslot;
-		slot = ts->slot;
-		ts->nslot = old ? old * 2 : 16;
-		ts->slot = xcalloc(ts->nslot, sizeof *ts->slot);
-		mask = ts->nslot - 1;
-		for (i = 0; i < old; i++) {
-			if (slot[i] == 0)
-				continue;
-			/* the low bits of the hash are gone: rehash the key */
-			j = (size_t)(slot[i] & 0xFFFFFFFF) - 1;
-			j = (size_t)XXH3_64bits(ts->keys.data + ts->off[j],
-			    ts->off[j + 1] - ts->off[j]) & mask;
-			while (ts->slot[j] != 0)
-				j = (j + 1) & mask;
-			ts->slot[j] = slot[i];
-		}
-		free(slot);
+/* Hash every key into nslot empty slots. */
+static void
+set_rehash(struct tags_set *ts, size_t nslot)
+{
+	size_t i, j, mask = nslot - 1;
+	uint64_t h;
+
+	if (nslot != ts->nslot) {
+		free(ts->slot);
+		ts->slot = xcalloc(nslot, sizeof *ts->slot);
+		ts->nslot = nslot;
+	} else
+		memset(ts->slot, 0, nslot * sizeof *ts->slot);
+	for (i = 0; i < ts->n; i++) {
+		h = XXH3_64bits(ts->keys.data + ts->off[i],
+		    ts->off[i + 1] - ts->off[i]);
+		for (j = (size_t)h & mask; ts->slot[j] != 0; j = (j + 1) & mask)
+			;
+		ts->slot[j] = SLOT_HASH(h) | (uint64_t)(i + 1);
 	}
-	i = set_find(ts, key, n, h, &found);
-	if (found)
-		return 0;
+}
+
+static void
+set_append(struct tags_set *ts, const char *key, size_t n)
+{
 	if (ts->n + 2 > ts->cap) {
 		ts->cap = ts->cap ? ts->cap * 2 : 32;
 		ts->off = xrealloc(ts->off, ts->cap, sizeof *ts->off);
@@ -1260,7 +1262,33 @@ tags_set_add(struct tags_set *ts, const char *key, size_t n)
 	if (ts->n == 0)
 		ts->off[0] = 0;
 	buf_add(&ts->keys, key, n);
-	ts->off[ts->n + 1] = ts->keys.len;
-	ts->slot[i] = SLOT_HASH(h) | (uint64_t)++ts->n;
+	ts->off[++ts->n] = ts->keys.len;
+}
+
+int
+tags_set_add(struct tags_set *ts, const char *key, size_t n)
+{
+	uint64_t h;
+	size_t i;
+	int found;
+
+	if (ts->n <= SET_SMALL) {
+		for (i = 0; i < ts->n; i++)
+			if (ts->off[i + 1] - ts->off[i] == n &&
+			    memcmp(ts->keys.data + ts->off[i], key, n) == 0)
+				return 0;
+		set_append(ts, key, n);
+		if (ts->n > SET_SMALL)
+			set_rehash(ts, ts->nslot > 32 ? ts->nslot : 32);
+		return 1;
+	}
+	if (2 * (ts->n + 1) > ts->nslot)
+		set_rehash(ts, 2 * ts->nslot);
+	h = XXH3_64bits(key, n);
+	i = set_find(ts, key, n, h, &found);
+	if (found)
+		return 0;
+	set_append(ts, key, n);
+	ts->slot[i] = SLOT_HASH(h) | (uint64_t)ts->n;
 	return 1;
 }

@@ -73,7 +73,8 @@ struct tags_set {
 	struct buf	 keys;		/* the keys, back to back */
 	size_t		*off;		/* key i is keys.data[off[i]..off[i+1]) */
 	size_t		 n, cap;
-	uint64_t	*slot;		/* hash high half | 1 + key index; 0 empty */
+	uint64_t	*slot;		/* hash high half | 1 + key index; 0 empty;
+					 * used only past a few keys */
 	size_t		 nslot;		/* a power of two, or 0 */
 };
 

@@ -28,9 +28,9 @@ static void
 test_buf(void)
 {
 	struct buf b = BUF_INIT;
-	size_t n;
+	size_t n, k;
 	char *p;
-	int i;
+	int i, good;
 
 	CHECK(b.len == 0 && b.data[0] == '\0', "buf: BUF_INIT is empty, NUL-terminated");
 	for (i = 0; i < 1000; i++)
@@ -55,6 +55,18 @@ test_buf(void)
 	buf_grow(&b, n - 3);
 	CHECK(b.cap > n && b.cap >= b.len + (n - 3) + 1 && BYTES_EQ(b.data,
 	    b.len, "abc"), "buf: one byte more grows it");
+	for (i = 0, good = 1; i < 300; i++) {
+		buf_release(&b);
+		for (n = 0; n < (size_t)i; n++)
+			buf_addch(&b, 'a');
+		for (k = 0; k < 70; k++) {
+			buf_grow(&b, k);
+			good &= b.cap > b.len + k && b.data[b.len] == '\0';
+			memset(b.data + b.len, 'z', k + 1);	/* ASan: room */
+			b.data[b.len] = '\0';
+		}
+	}
+	CHECK(good, "buf: grow leaves room for the bytes asked and the NUL");
 	buf_release(&b);
 }
 
@@ -220,6 +232,108 @@ test_json_escape_random(void)
 }
 
 /*
+ * json_add_string copies short plain ASCII without json_escape, checking
+ * it a word at a time (the last word overlapping): one character that
+ * needs escaping or is not ASCII, at every position of every length
+ * around the cut-off, must still go through the escaper, into buffers of
+ * every fill level.
+ */
+static void
+test_json_add_string_short(void)
+{
+	static const char *odd[] = { "\"", "\\", "\n", "\x01", "\x1f",
+	    "\x7f", "\xC3\xA9", "\xE2\x80\xA8", "\xF0\x9F\x98\x80", "" };
+	struct buf in = BUF_INIT, got = BUF_INIT, want = BUF_INIT;
+	size_t len, pos, i, k;
+	int good = 1;
+
+	for (len = 0; len <= 72; len++)
+		for (pos = 0; pos <= len; pos++)
+			for (k = 0; k < sizeof odd / sizeof odd[0]; k++) {
+				buf_reset(&in);
+				for (i = 0; i < len; i++)
+					buf_addch(&in, 'a' + (int)(i % 26));
+				buf_setlen(&in, pos);
+				buf_addstr(&in, odd[k]);
+				for (i = pos; i < len; i++)
+					buf_addch(&in, 'a' + (int)(i % 26));
+				buf_release(&got);
+				for (i = 0; i < (len + pos + k) % 70; i++)
+					buf_addch(&got, 'x');
+				buf_reset(&want);
+				buf_add(&want, got.data, got.len);
+				buf_addch(&want, '"');
+				ref_escape(&want, in.data, in.len);
+				buf_addch(&want, '"');
+				json_add_string(&got, in.data, in.len);
+				if (got.len != want.len ||
+				    memcmp(got.data, want.data, want.len) != 0 ||
+				    got.data[got.len] != '\0')
+					good = 0;
+			}
+	CHECK(good, "json: add_string of short text, one odd character anywhere");
+	buf_release(&in);
+	buf_release(&got);
+	buf_release(&want);
+}
+
+/*
+ * json_decode_string stores straight into the room it reserves: random
+ * strings of escapes and text, decoded into buffers of every fill level,
+ * against what each piece stands for.
+ */
+static void
+test_json_decode_random(void)
+{
+	static const char *pieces[][2] = {
+		{ "a", "a" }, { "bcdefghijklmnopq", "bcdefghijklmnopq" },
+		{ "\\n", "\n" }, { "\\t", "\t" }, { "\\b", "\b" },
+		{ "\\f", "\f" }, { "\\r", "\r" }, { "\\\"", "\"" },
+		{ "\\\\", "\\" }, { "\\/", "/" }, { "\\u0000", "" },
+		{ "\\u00e9", "\xC3\xA9" }, { "\\u20AC", "\xE2\x82\xAC" },
+		{ "\\ud83d\\ude00", "\xF0\x9F\x98\x80" },
+		{ "\xC3\xA9", "\xC3\xA9" }, { "\\u0041", "A" },
+	};
+	struct buf in = BUF_INIT, out = BUF_INIT, want = BUF_INIT;
+	uint32_t seed = 4242;
+	size_t bad, i, j, k, fill;
+	int good = 1;
+
+	for (i = 0; i < 20000 && good; i++) {
+		buf_reset(&in);
+		buf_reset(&want);
+		fill = i % 97;
+		buf_release(&out);
+		for (j = 0; j < fill; j++) {
+			buf_addch(&out, 'x');
+			buf_addch(&want, 'x');
+		}
+		for (j = (seed >> 8) % 30; j > 0; j--) {
+			seed = seed * 1103515245 + 12345;
+			k = (seed >> 16) % (sizeof pieces / sizeof pieces[0]);
+			buf_addstr(&in, pieces[k][0]);
+			if (pieces[k][1][0] == '\0')
+				buf_addch(&want, '\0');
+			else
+				buf_addstr(&want, pieces[k][1]);
+		}
+		if (json_decode_string(in.data, in.len, &out, &bad) != 0 ||
+		    out.len != want.len ||
+		    memcmp(out.data, want.data, want.len) != 0 ||
+		    out.data[out.len] != '\0')
+			good = 0;
+	}
+	CHECK(good, "json: decode agrees with the pieces on 20000 strings");
+	buf_reset(&out);
+	CHECK(json_decode_string("ab\\n\\ud800x", 11, &out, &bad) == -1 &&
+	    bad == 4 && BYTES_EQ(out.data, out.len, "ab\n"),
+	    "json: decode stops at a lone surrogate, what came before kept");
+	buf_release(&in);
+	buf_release(&out);
+	buf_release(&want);
+}
+
+/*
  * The scanner's 8-byte path for runs of two-byte characters agrees with
  * the validator: every byte pair at every position of a run of Cyrillic.
  */
@@ -380,6 +494,29 @@ test_record(void)
 	record_set_int(&r, "id", 1);
 	record_render(&r, &out);
 	CHECK(BYTES_EQ(out.data, out.len, "{\"id\":1}\n"), "record: add to empty object");
+
+	/* keys alike in length or first byte, the empty key, an escaped one */
+	l = mkline("{\"\":0,\"urls\":1,\"uses\":2,\"text\":3,\"t\":4,"
+	    "\"\\u0075rl\":5,\"hashtags\":6}");
+	CHECK(record_parse(&r, &l, &e) == 0 && r.nf == 7 &&
+	    record_get(&r, "") == &r.f[0] && record_get(&r, "urls") == &r.f[1] &&
+	    record_get(&r, "uses") == &r.f[2] && record_get(&r, "url") == &r.f[5] &&
+	    record_get(&r, "t") == &r.f[4] && record_get(&r, "ur") == NULL &&
+	    record_get(&r, "hashtag") == NULL && record_get(&r, "tex") == NULL,
+	    "record: get tells apart keys of one length or one first byte");
+	buf_reset(&out);
+	record_set_int(&r, "hash", 1);
+	record_set_int(&r, "hashtags", 2);
+	record_set_int(&r, "has", 3);
+	record_set_int(&r, "hash", 4);
+	record_set_int(&r, "", 5);
+	record_set_int(&r, "url", 6);
+	record_set_int(&r, "h", 7);
+	record_render(&r, &out);
+	CHECK(BYTES_EQ(out.data, out.len, "{\"\":5,\"urls\":1,\"uses\":2,"
+	    "\"text\":3,\"t\":4,\"\\u0075rl\":6,\"hashtags\":2,\"has\":3,"
+	    "\"hash\":4,\"h\":7}\n"),
+	    "record: edits of keys sharing a first byte, set again, added");
 
 	l = mkline("[1,2]");
 	CHECK(record_parse(&r, &l, &e) == -1 && strcmp(e.msg, "record is not a JSON object") == 0,
@@ -712,6 +849,8 @@ main(void)
 	test_utf8();
 	test_json_escape();
 	test_json_escape_random();
+	test_json_add_string_short();
+	test_json_decode_random();
 	test_json_scan();
 	test_json_scan_two_byte_runs();
 	test_json_wide_paths();

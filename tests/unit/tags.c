@@ -153,6 +153,44 @@ main(void)
 	tags_set_clear(&set);
 	CHECK(set.n == 0 && tags_set_add(&set, "a", 1) == 1,
 	    "tags_set: empty after clear");
+	/*
+	 * Sets of every size around the cut-off between comparing keys one
+	 * by one and hashing them, cleared between rounds (a big round
+	 * leaves slots behind), against a plain list; keys repeat, share
+	 * prefixes, and one is empty.
+	 */
+	{
+		char seen[64][8];
+		int nseen, round, j, m, k, is_new, good = 1;
+		uint32_t seed = 99;
+
+		for (round = 0; round < 3000 && good; round++) {
+			tags_set_clear(&set);
+			nseen = 0;
+			for (j = round % 61; j > 0; j--) {
+				seed = seed * 1103515245 + 12345;
+				k = (int)((seed >> 16) % 40);
+				char key[8];
+				int kn = k == 0 ? 0 : snprintf(key, sizeof key,
+				    "%.*s", 1 + k % 3, k < 20 ? "aaa" : "abc");
+				if (k >= 3 && k < 20)
+					kn = snprintf(key, sizeof key, "t%d", k);
+				for (m = 0; m < nseen; m++)
+					if ((int)strlen(seen[m]) == kn &&
+					    memcmp(seen[m], key, (size_t)kn) == 0)
+						break;
+				is_new = m == nseen;
+				if (is_new) {
+					memcpy(seen[nseen], key, (size_t)kn);
+					seen[nseen++][kn] = '\0';
+				}
+				if (tags_set_add(&set, key, (size_t)kn) != is_new ||
+				    set.n != (size_t)nseen)
+					good = 0;
+			}
+		}
+		CHECK(good, "tags_set: small and hashed sets agree with a list");
+	}
 	tags_set_release(&set);
 	buf_release(&b);
 	tags_release(&t);
