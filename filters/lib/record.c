@@ -14,6 +14,8 @@
 #include "record.h"
 
 #define READ_SIZE	(256 * 1024)
+/* Mapped pages read are let go in steps of this (a multiple of pages). */
+#define MAP_DROP	(1 << 20)
 #define PENDING		SIZE_MAX
 
 static char *stdin_only[] = { "-", NULL };
@@ -87,7 +89,7 @@ lines_map(struct lines *l)
 	(void)madvise(m, (size_t)st.st_size, MADV_SEQUENTIAL);
 	l->map = m;
 	l->maplen = (size_t)(last + 1 - m);
-	l->mappos = 0;
+	l->mappos = l->mapdrop = 0;
 	l->bytes += l->maplen;
 }
 
@@ -132,12 +134,24 @@ lines_next(struct lines *l, struct line *out)
 	struct buf *b = &l->b;
 	char *p, *q;
 	ssize_t n;
+	size_t k;
 
 	for (;;) {
 		if (l->fd < 0 && !lines_open_next(l))
 			return 0;
 		if (l->map != NULL) {
 			if (l->mappos < l->maplen) {
+				/*
+				 * The pages before this line are done with:
+				 * let them go, so that they do not count as
+				 * the program's memory (they stay cached).
+				 */
+				if (l->mappos - l->mapdrop >= 2 * MAP_DROP) {
+					k = l->mappos / MAP_DROP * MAP_DROP;
+					(void)madvise(l->map + l->mapdrop,
+					    k - l->mapdrop, MADV_DONTNEED);
+					l->mapdrop = k;
+				}
 				p = l->map + l->mappos;
 				q = memchr(p, '\n', l->maplen - l->mappos);
 				l->mappos = (size_t)(q + 1 - l->map);

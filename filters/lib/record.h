@@ -51,6 +51,7 @@ struct lines {
 	uint64_t	 bytes;		/* bytes read so far */
 	char		*map;		/* a regular file up to its last LF */
 	size_t		 maplen, mappos;
+	size_t		 mapdrop;	/* map[0..mapdrop) let go */
 };
 
 /* files: argv after options (NULL or empty for stdin). */
