@@ -88,6 +88,7 @@ lines_map(struct lines *l)
 	}
 	(void)madvise(m, (size_t)st.st_size, MADV_SEQUENTIAL);
 	l->map = m;
+	l->mapsize = (size_t)st.st_size;
 	l->maplen = (size_t)(last + 1 - m);
 	l->mappos = l->mapdrop = 0;
 	l->bytes += l->maplen;
@@ -97,7 +98,7 @@ static void
 lines_unmap(struct lines *l)
 {
 	if (l->map != NULL)
-		munmap(l->map, l->maplen);
+		munmap(l->map, l->mapsize);
 	l->map = NULL;
 }
 

@@ -49,8 +49,9 @@ struct lines {
 	size_t		 pos;		/* start of the next line in b */
 	size_t		 scanned;	/* b.data[pos..scanned) has no LF */
 	uint64_t	 bytes;		/* bytes read so far */
-	char		*map;		/* a regular file up to its last LF */
-	size_t		 maplen, mappos;
+	char		*map;		/* a regular file, mapsize bytes, */
+	size_t		 mapsize, maplen; /* maplen of them up to its last LF */
+	size_t		 mappos;
 	size_t		 mapdrop;	/* map[0..mapdrop) let go */
 };
 
