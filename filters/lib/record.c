@@ -79,7 +79,7 @@ lines_map(struct lines *l)
 	    l->fd, 0);
 	if (m == MAP_FAILED)
 		return;
-	sigbus_catch(l->file);
+	sigbus_catch(l->file, m, (size_t)st.st_size);
 	if ((last = memrchr(m, '\n', (size_t)st.st_size)) == NULL ||
 	    lseek(l->fd, last + 1 - m, SEEK_SET) < 0) {
 		munmap(m, (size_t)st.st_size);

@@ -51,15 +51,24 @@ on_fatal_signal(int sig)
 
 /* The file mapped for reading, named in the message if it is cut short. */
 static const char *volatile mapped_name;
+static const char *volatile mapped_base;
+static volatile size_t mapped_len;
 
 static void
-on_sigbus(int sig)
+on_sigbus(int sig, siginfo_t *si, void *ctx)
 {
 	static const char what[] = "': the file was cut short while "
 	    "being read\n";
-	const char *name = mapped_name != NULL ? mapped_name : "input";
+	const char *a = si->si_addr, *name = mapped_name;
 
-	(void)sig;
+	(void)ctx;
+	if (si->si_code <= 0 || name == NULL || a < mapped_base ||
+	    a >= mapped_base + mapped_len) {
+		/* Not the mapping: as if not caught. */
+		signal(sig, SIG_DFL);
+		raise(sig);
+		return;
+	}
 	if (tmp_armed && tmp_path != NULL)
 		unlink(tmp_path);
 	(void)!write(STDERR_FILENO, prog_name, strlen(prog_name));
@@ -70,17 +79,20 @@ on_sigbus(int sig)
 }
 
 void
-sigbus_catch(const char *name)
+sigbus_catch(const char *name, const void *base, size_t len)
 {
 	static int armed;
 	struct sigaction sa;
 
 	mapped_name = name;
+	mapped_base = base;
+	mapped_len = len;
 	if (armed)
 		return;
 	armed = 1;
 	memset(&sa, 0, sizeof sa);
-	sa.sa_handler = on_sigbus;
+	sa.sa_sigaction = on_sigbus;
+	sa.sa_flags = SA_SIGINFO;
 	sigemptyset(&sa.sa_mask);
 	sigaction(SIGBUS, &sa, NULL);
 }

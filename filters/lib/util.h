@@ -25,11 +25,12 @@ extern int verbosity;		/* 0 -q, 1 default, 2 -v */
 
 void	prog_init(const char *name);
 /*
- * A file is mapped for reading: if it is cut short meanwhile, reading the
- * lost pages raises SIGBUS, which then ends the program with a message
- * naming it (exit 74), removing a temporary output file.
+ * The file name is mapped at base, len bytes: if it is cut short
+ * meanwhile, reading the lost pages raises SIGBUS, which then ends the
+ * program with a message naming it (exit 74), removing a temporary output
+ * file.  A SIGBUS elsewhere is left as it is.
  */
-void	sigbus_catch(const char *name);
+void	sigbus_catch(const char *name, const void *base, size_t len);
 
 /* A message ending in ':' gets ": strerror(errno)" appended. */
 void	die(int status, const char *fmt, ...)

@@ -2,6 +2,7 @@
 #include <sys/wait.h>
 
 #include <fcntl.h>
+#include <signal.h>
 #include <stdlib.h>
 #include <unistd.h>
 
@@ -647,6 +648,17 @@ test_lines_map(void)
 	good &= rmdir(dir) == 0;
 	CHECK(good, "lines: a mapped file cut short: exit 74, a message, "
 	    "no output file left");
+
+	/* A SIGBUS that is not the mapping's is left alone. */
+	if ((pid = fork()) == 0) {
+		lines_open(&ls, files);
+		if (!lines_next(&ls, &l) || ls.map == NULL)
+			_exit(1);
+		raise(SIGBUS);
+		_exit(0);
+	}
+	CHECK(waitpid(pid, &st, 0) == pid && WIFSIGNALED(st) &&
+	    WTERMSIG(st) == SIGBUS, "lines: another SIGBUS is not caught");
 	close(fd);
 	close(efd);
 	unlink(path);
