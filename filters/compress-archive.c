@@ -404,6 +404,7 @@ compress(char **files, struct out *out, struct archive_opts *ao,
 		ao->check = record_valid;
 		ao->refuse = refuse;
 		ao->refuse_ctx = &f;
+		ao->keep_going = rej != NULL;
 	}
 	w = archive_writer_new(ao, emit_out, out);
 	lines_open(&ls, files);

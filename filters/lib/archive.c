@@ -379,7 +379,8 @@ archive_writer_new(const struct archive_opts *o, archive_emit_fn emit,
 	 * One worker compresses while the calling thread reads and checks;
 	 * more share the checking too, or the calling thread holds them up.
 	 */
-	w->check_late = w->o.check != NULL && w->nthreads > 1;
+	w->check_late = w->o.check != NULL && w->nthreads > 1 &&
+	    !w->o.keep_going;
 	/*
 	 * A job per worker, one filling, and as many done and waiting to be
 	 * written: each job's buffers are a frame and its compressed copy,

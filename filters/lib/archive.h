@@ -69,11 +69,15 @@ struct archive_opts {
 	 * records are checked as they are added; with more, in the worker
 	 * threads before their frame is compressed, and a frame holding a
 	 * refused record is checked again on the calling thread when its
-	 * turn to be written comes.
+	 * turn to be written comes.  keep_going: refuse returns and the
+	 * archive goes on (--rejects); then records are checked as they are
+	 * added whatever the threads, as only that cuts the frames where
+	 * one thread does.
 	 */
 	int	(*check)(const char *p, size_t n);
 	void	(*refuse)(void *ctx, const char *p, size_t n, uint64_t tag);
 	void	*refuse_ctx;
+	int	 keep_going;
 };
 
 extern const struct archive_opts archive_defaults;

@@ -15,6 +15,13 @@ awk -v n=$n 'BEGIN { for (i = 1; i <= n; i++) printf "{\"id\":%d,\"text\":\"reco
 say $? "-T 2 and -T 5 write the same bytes as -T 1"
 "$CA" -T 2 --dict -l 5 "$t/in" >"$t/d2" && "$CA" --dict -l 5 "$t/in" >"$t/d1" && cmp -s "$t/d1" "$t/d2"
 say $? "-T 2 with --dict writes the same bytes as -T 1"
+# Bad lines set aside with --rejects: frames are cut as with one thread.
+awk 'NR % 997 == 0 { print "{\"id\":" NR ", bad" } { print }' "$t/in" >"$t/bad"
+"$CA" -T 1 --frame-size 64K --rejects "$t/r1" "$t/bad" >"$t/b1" 2>/dev/null &&
+    "$CA" -T 3 --frame-size 64K --rejects "$t/r3" "$t/bad" >"$t/b3" 2>/dev/null &&
+    cmp -s "$t/b1" "$t/b3" && cmp -s "$t/r1" "$t/r3" && [ -s "$t/r1" ] &&
+    cmp -s "$t/b1" "$t/t1"
+say $? "-T 3 with --rejects and bad lines: the same archive and rejects as -T 1, and as without the bad lines"
 
 "$CA" "$t/in" >/dev/full 2>"$t/err"
 st=$?
