@@ -204,6 +204,23 @@ utf8_errors(__m256i v, __m256i prev, __m256i hi1, __m256i lo1, __m256i hi2)
 	-1, -1, -1, -1, -1, (char)(0xF0 - 1), (char)(0xE0 - 1), \
 	(char)(0xC0 - 1))
 
+/* Nonzero where v's last three bytes leave a character unfinished. */
+__attribute__((target("avx2"))) static inline __m256i
+cut_short(__m256i v)
+{
+	return _mm256_subs_epu8(v, LEADS_LAST);
+}
+
+/* The bytes of v that are '"', '\\' or controls, as a bit mask. */
+__attribute__((target("avx2"))) static inline uint32_t
+specials(__m256i v)
+{
+	return (uint32_t)_mm256_movemask_epi8(_mm256_or_si256(
+	    _mm256_or_si256(_mm256_cmpeq_epi8(v, _mm256_set1_epi8('"')),
+	    _mm256_cmpeq_epi8(v, _mm256_set1_epi8('\\'))),
+	    _mm256_cmpeq_epi8(_mm256_min_epu8(v, _mm256_set1_epi8(0x1F)), v)));
+}
+
 /* Shuffle controls: from byte k on, k bytes down, zeros after. */
 static const unsigned char shift_tab[32] = {
 	0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15,
@@ -251,9 +268,6 @@ __attribute__((target("avx2"))) static size_t
 text_avx2(const unsigned char *p, size_t n, unsigned char *d, int *escaped)
 {
 	UTF8_TABLES;
-	const __m256i quote = _mm256_set1_epi8('"');
-	const __m256i bslash = _mm256_set1_epi8('\\');
-	const __m256i ctl = _mm256_set1_epi8(0x1F);
 	const __m256i e2 = _mm256_set1_epi8((char)0xE2);
 	const __m256i zero = _mm256_setzero_si256();
 	__m256i v, prev = zero, err;
@@ -279,15 +293,12 @@ text_avx2(const unsigned char *p, size_t n, unsigned char *d, int *escaped)
 		}
 		if (d != NULL)
 			_mm256_storeu_si256((__m256i *)(d + at), v);
-		sp = in & (uint32_t)_mm256_movemask_epi8(_mm256_or_si256(
-		    _mm256_or_si256(_mm256_cmpeq_epi8(v, quote),
-		    _mm256_cmpeq_epi8(v, bslash)),
-		    _mm256_cmpeq_epi8(_mm256_min_epu8(v, ctl), v)));
+		sp = in & specials(v);
 		if (_mm256_movemask_epi8(v) == 0) {
 			/* ASCII: nothing to check but the specials, and a
 			 * character left unfinished before. */
-			if (!_mm256_testz_si256(_mm256_subs_epu8(prev,
-			    LEADS_LAST), _mm256_subs_epu8(prev, LEADS_LAST)))
+			if (!_mm256_testz_si256(cut_short(prev),
+			    cut_short(prev)))
 				break;
 		} else {
 			if (d != NULL)
@@ -326,8 +337,7 @@ text_avx2(const unsigned char *p, size_t n, unsigned char *d, int *escaped)
 		if (len <= 32) {
 			/* The end, unless a character is cut short there. */
 			i = n;
-			if (_mm256_testz_si256(_mm256_subs_epu8(v, LEADS_LAST),
-			    _mm256_subs_epu8(v, LEADS_LAST)))
+			if (_mm256_testz_si256(cut_short(v), cut_short(v)))
 				goto out;
 			break;
 		}
@@ -364,26 +374,19 @@ __attribute__((target("avx2"))) static int
 utf8_avx2(const unsigned char *p, size_t n)
 {
 	UTF8_TABLES;
-	const __m256i last = LEADS_LAST;
 	__m256i v, prev = _mm256_setzero_si256(), err = prev;
-	unsigned char tail[32];
 	size_t i;
 	int ok;
 
 	for (i = 0; n - i >= 32; i += 32) {
 		v = _mm256_loadu_si256((const __m256i *)(p + i));
-		if (_mm256_movemask_epi8(v) == 0)
-			err = _mm256_or_si256(err, _mm256_subs_epu8(prev,
-			    last));
-		else
-			err = _mm256_or_si256(err, utf8_errors(v, prev, hi1, lo1, hi2));
+		err = _mm256_or_si256(err, _mm256_movemask_epi8(v) == 0 ?
+		    cut_short(prev) : utf8_errors(v, prev, hi1, lo1, hi2));
 		prev = v;
 	}
 	/* The last bytes and NULs after them: a character cut short at the
 	 * end shows at the first NUL. */
-	memset(tail, 0, sizeof tail);
-	memcpy(tail, p + i, n - i);
-	v = _mm256_loadu_si256((const __m256i *)tail);
+	v = load_short(p + i, n - i);
 	err = _mm256_or_si256(err, utf8_errors(v, prev, hi1, lo1, hi2));
 	ok = _mm256_testz_si256(err, err);
 	_mm256_zeroupper();
@@ -394,27 +397,16 @@ utf8_avx2(const unsigned char *p, size_t n)
 __attribute__((target("avx2"))) static size_t
 special_avx2(const unsigned char *p, size_t n)
 {
-	const __m256i quote = _mm256_set1_epi8('"');
-	const __m256i bslash = _mm256_set1_epi8('\\');
-	const __m256i ctl = _mm256_set1_epi8(0x1F);
-	unsigned char tail[32];
-	__m256i v;
 	uint32_t m;
 	size_t i;
 
 	for (i = 0;; i += 32) {
 		if (n - i >= 32)
-			v = _mm256_loadu_si256((const __m256i *)(p + i));
-		else {
-			/* The last bytes, and plain ones after them. */
-			memset(tail, 'a', sizeof tail);
-			memcpy(tail, p + i, n - i);
-			v = _mm256_loadu_si256((const __m256i *)tail);
-		}
-		m = (uint32_t)_mm256_movemask_epi8(_mm256_or_si256(
-		    _mm256_or_si256(_mm256_cmpeq_epi8(v, quote),
-		    _mm256_cmpeq_epi8(v, bslash)),
-		    _mm256_cmpeq_epi8(_mm256_min_epu8(v, ctl), v)));
+			m = specials(_mm256_loadu_si256((const __m256i *)
+			    (p + i)));
+		else	/* the NULs after the end are controls: off */
+			m = specials(load_short(p + i, n - i)) &
+			    ((1u << (n - i)) - 1);
 		if (m != 0 || n - i <= 32)
 			break;
 	}
