@@ -90,7 +90,7 @@ static int simd;
 int
 json_simd(int on)
 {
-	return simd = on && __builtin_cpu_supports("avx2");
+	return simd = on && cpu_avx2();
 }
 
 /* On by default, before main and any thread. */

@@ -310,17 +310,6 @@ lead_ranges(const struct normalise *t, uint8_t mask, struct leads *l)
 	}
 }
 
-/* Whether the 32-byte paths (skip32 below) can run here. */
-static int
-have_avx2(void)
-{
-#if defined(__x86_64__) && defined(__GNUC__)
-	return __builtin_cpu_supports("avx2");
-#else
-	return 0;
-#endif
-}
-
 void
 normalise_init(struct normalise *t, const struct normalise_opts *o)
 {
@@ -389,7 +378,7 @@ normalise_init(struct normalise *t, const struct normalise_opts *o)
 	}
 	t->ascii_upper = !t->ascii_inert && upper_only;
 	t->vec = 1;
-	t->avx2 = have_avx2();
+	t->avx2 = cpu_avx2();	/* the 32-byte paths, skip32 below */
 	buf_init(&t->a);
 	buf_init(&t->b);
 	buf_init(&t->c);

@@ -32,6 +32,17 @@ void	prog_init(const char *name);
  */
 void	sigbus_catch(const char *name, const void *base, size_t len);
 
+/* Whether the processor has AVX2, for the 32-byte paths that check. */
+static inline int
+cpu_avx2(void)
+{
+#if defined(__x86_64__) && defined(__GNUC__)
+	return __builtin_cpu_supports("avx2");
+#else
+	return 0;
+#endif
+}
+
 /* A message ending in ':' gets ": strerror(errno)" appended. */
 void	die(int status, const char *fmt, ...)
 	    __attribute__((format(printf, 2, 3), noreturn));
