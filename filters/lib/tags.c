@@ -118,8 +118,9 @@ cp_at(const char *s, size_t n, size_t i, size_t *next)
 		*next = i + 1;
 		return *p;
 	}
-	len = utf8_valid_len(p, (const unsigned char *)s + n);
-	if (len == 0)		/* not reached on valid input */
+	/* Valid input: the lead byte tells the length. */
+	len = *p < 0xE0 ? 2 : *p < 0xF0 ? 3 : 4;
+	if (len > n - i)	/* not reached on valid input */
 		len = 1;
 	*next = i + len;
 	return utf8_decode(p, len);
@@ -1122,10 +1123,9 @@ tags_fold(struct tags *t, const char *s, size_t n, struct buf *out)
 	 */
 	buf_grow(out, 3 * n);
 	d = (unsigned char *)out->data + out->len;
-	for (i = 0; i < n; i += k) {
-		k = p[i] < 0x80 ? 1 : p[i] < 0xE0 ? 2 : p[i] < 0xF0 ? 3 : 4;
-		if (k == 4 || i + k > n ||
-		    (c = fold_bmp(t, utf8_decode(p + i, k))) == 0)
+	for (i = 0; i < n; i = k) {
+		if ((c = cp_at(s, n, i, &k)) > 0xFFFF ||
+		    (c = fold_bmp(t, c)) == 0)
 			break;
 		d += utf8_encode(d, c);
 	}
