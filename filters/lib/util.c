@@ -31,6 +31,7 @@ static struct out *open_outs[MAX_OUTS];
 static volatile sig_atomic_t tmp_armed;
 static char *tmp_path;
 
+/* Async-signal-safe: the signal handlers below call it too. */
 static void
 tmp_remove(void)
 {
@@ -43,8 +44,7 @@ tmp_remove(void)
 static void
 on_fatal_signal(int sig)
 {
-	if (tmp_armed && tmp_path != NULL)
-		unlink(tmp_path);
+	tmp_remove();
 	signal(sig, SIG_DFL);
 	raise(sig);
 }
@@ -69,8 +69,7 @@ on_sigbus(int sig, siginfo_t *si, void *ctx)
 		raise(sig);
 		return;
 	}
-	if (tmp_armed && tmp_path != NULL)
-		unlink(tmp_path);
+	tmp_remove();
 	(void)!write(STDERR_FILENO, prog_name, strlen(prog_name));
 	(void)!write(STDERR_FILENO, ": '", 3);
 	(void)!write(STDERR_FILENO, name, strlen(name));
