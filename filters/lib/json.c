@@ -368,10 +368,11 @@ text_fast(const unsigned char *p, const unsigned char *end, char *d,
 /*
  * Whether p[0..n) is all valid UTF-8, in one pass with no stop at quotes
  * or escapes.  Blocks of ASCII only check that no character before them
- * is left unfinished.
+ * is left unfinished.  With mask, the same pass keeps each block's
+ * specials, and a bit for the end after the last.
  */
-__attribute__((target("avx2"))) static int
-utf8_avx2(const unsigned char *p, size_t n)
+__attribute__((target("avx2"), always_inline)) static inline int
+utf8_pass(const unsigned char *p, size_t n, uint32_t *mask)
 {
 	UTF8_TABLES;
 	__m256i v, prev = _mm256_setzero_si256(), err = prev;
@@ -380,6 +381,8 @@ utf8_avx2(const unsigned char *p, size_t n)
 
 	for (i = 0; n - i >= 32; i += 32) {
 		v = _mm256_loadu_si256((const __m256i *)(p + i));
+		if (mask != NULL)
+			mask[i / 32] = specials(v);
 		err = _mm256_or_si256(err, _mm256_movemask_epi8(v) == 0 ?
 		    cut_short(prev) : utf8_errors(v, prev, hi1, lo1, hi2));
 		prev = v;
@@ -387,10 +390,25 @@ utf8_avx2(const unsigned char *p, size_t n)
 	/* The last bytes and NULs after them: a character cut short at the
 	 * end shows at the first NUL. */
 	v = load_short(p + i, n - i);
+	if (mask != NULL)
+		mask[i / 32] = (specials(v) & ((1u << (n - i)) - 1)) |
+		    1u << (n - i);
 	err = _mm256_or_si256(err, utf8_errors(v, prev, hi1, lo1, hi2));
 	ok = _mm256_testz_si256(err, err);
 	_mm256_zeroupper();
 	return ok;
+}
+
+__attribute__((target("avx2"))) static int
+utf8_avx2(const unsigned char *p, size_t n)
+{
+	return utf8_pass(p, n, NULL);
+}
+
+__attribute__((target("avx2"))) static int
+known_avx2(const unsigned char *p, size_t n, uint32_t *mask)
+{
+	return utf8_pass(p, n, mask);
 }
 
 /* Where in p[0..n) the first '"', '\\' or control is, or n. */
@@ -415,9 +433,14 @@ special_avx2(const unsigned char *p, size_t n)
 }
 
 int
-json_utf8_known(const char *p, size_t n)
+json_known(struct json_known *k, const char *p, size_t n)
 {
-	return simd && utf8_avx2((const unsigned char *)p, n);
+	if (!simd)
+		return 0;
+	k->p = p;
+	if ((k->masked = n <= JSON_KNOWN_MAX))
+		return known_avx2((const unsigned char *)p, n, k->mask);
+	return utf8_avx2((const unsigned char *)p, n);
 }
 
 /* Where the first '"', '\\' or control at p is, or NULL without AVX2. */
@@ -446,8 +469,9 @@ text_fast(const unsigned char *p, const unsigned char *end, char *d,
 }
 
 int
-json_utf8_known(const char *p, size_t n)
+json_known(struct json_known *k, const char *p, size_t n)
 {
+	(void)k;
 	(void)p;
 	(void)n;
 	return 0;
@@ -482,13 +506,30 @@ fail(struct json_err *e, const char *at, const char *msg)
 	return NULL;
 }
 
-/* The text at u up to a '"', '\\' or control, in text known to be UTF-8. */
+/*
+ * The text at u up to a '"', '\\' or control, or end, in the line k knows
+ * to be valid UTF-8.  Its bits end with one for the line's end, which
+ * stops the search.
+ */
 static inline const unsigned char *
-skip_known(const unsigned char *u, const unsigned char *end)
+skip_known(const struct json_known *k, const unsigned char *u,
+    const unsigned char *end)
 {
-	const unsigned char *q;
+	const unsigned char *q, *base = (const unsigned char *)k->p;
+	const uint32_t *w;
+	uint32_t bits;
 	uint64_t m;
+	size_t i;
 
+	if (k->masked) {
+		i = (size_t)(u - base);
+		w = k->mask + i / 32;
+		for (bits = *w & (UINT32_MAX << (i % 32)); bits == 0;
+		    bits = *++w)
+			;
+		q = base + (size_t)(w - k->mask) * 32 + __builtin_ctz(bits);
+		return q < end ? q : end;
+	}
 	if ((q = special_fast(u, end)) != NULL)
 		return q;
 	for (; end - u >= 8; u += 8)
@@ -499,32 +540,75 @@ skip_known(const unsigned char *u, const unsigned char *end)
 	return u;
 }
 
-const char *
-json_scan_string(const char *p, const char *end, int utf8, int *escaped,
+/* After the escape at u, or NULL with *e set. */
+static inline const unsigned char *
+escape_end(const unsigned char *u, const unsigned char *end,
     struct json_err *e)
+{
+	int i;
+
+	if (end - u < 2) {
+		fail(e, (const char *)end, "unterminated string");
+		return NULL;
+	}
+	if (short_escape(u[1]))
+		return u + 2;
+	if (u[1] != 'u') {
+		fail(e, (const char *)u, "bad escape in string");
+		return NULL;
+	}
+	for (i = 2; i < 6; i++)
+		if (u + i >= end || hexval(u[i]) < 0) {
+			fail(e, (const char *)u, "bad \\u escape in string");
+			return NULL;
+		}
+	return u + 6;
+}
+
+/* json_scan_string's body from u, in a line k knows to be UTF-8. */
+static const char *
+scan_known(const struct json_known *k, const unsigned char *u,
+    const unsigned char *end, int *escaped, struct json_err *e)
+{
+	for (;;) {
+		u = skip_known(k, u, end);
+		if (u == end)
+			return fail(e, (const char *)end,
+			    "unterminated string");
+		if (*u == '"')
+			return (const char *)u + 1;
+		if (*u != '\\')
+			return fail(e, (const char *)u,
+			    "control character in string");
+		*escaped = 1;
+		if ((u = escape_end(u, end, e)) == NULL)
+			return NULL;
+	}
+}
+
+const char *
+json_scan_string(const char *p, const char *end, const struct json_known *k,
+    int *escaped, struct json_err *e)
 {
 	const unsigned char *u, *uend = (const unsigned char *)end;
 	uint64_t w, m;
-	size_t k;
-	int i;
+	size_t len;
 
 	*escaped = 0;
 	u = (const unsigned char *)p + 1;
+	if (k != NULL)
+		return scan_known(k, u, uend, escaped, e);
 	for (;;) {
-		if (utf8)
-			u = skip_known(u, uend);
-		else {
-			u += text_fast(u, uend, NULL, escaped);
-			while (uend - u >= 16 && plain16(u))
-				u += 16;
-			while (uend - u >= 8) {
-				w = get_le64(u);
-				if ((m = str_special(w)) != 0) {
-					u += plain_prefix(m);
-					break;
-				}
-				u += 8;
+		u += text_fast(u, uend, NULL, escaped);
+		while (uend - u >= 16 && plain16(u))
+			u += 16;
+		while (uend - u >= 8) {
+			w = get_le64(u);
+			if ((m = str_special(w)) != 0) {
+				u += plain_prefix(m);
+				break;
 			}
+			u += 8;
 		}
 		if (u == uend)
 			return fail(e, end, "unterminated string");
@@ -532,24 +616,8 @@ json_scan_string(const char *p, const char *end, int utf8, int *escaped,
 			return (const char *)u + 1;
 		if (*u == '\\') {
 			*escaped = 1;
-			if (uend - u < 2)
-				return fail(e, end, "unterminated string");
-			switch (u[1]) {
-			case '"': case '\\': case '/': case 'b': case 'f':
-			case 'n': case 'r': case 't':
-				u += 2;
-				break;
-			case 'u':
-				for (i = 2; i < 6; i++)
-					if (u + i >= uend || hexval(u[i]) < 0)
-						return fail(e, (const char *)u,
-						    "bad \\u escape in string");
-				u += 6;
-				break;
-			default:
-				return fail(e, (const char *)u,
-				    "bad escape in string");
-			}
+			if ((u = escape_end(u, uend, e)) == NULL)
+				return NULL;
 		} else if (*u < 0x20)
 			return fail(e, (const char *)u,
 			    "control character in string");
@@ -571,13 +639,13 @@ json_scan_string(const char *p, const char *end, int utf8, int *escaped,
 				if (u == uend)
 					break;
 				if (*u == ' ')
-					k = 1;
+					len = 1;
 				else if (*u < 0x80)
 					break;
-				else if ((k = utf8_valid_len(u, uend)) == 0)
+				else if ((len = utf8_valid_len(u, uend)) == 0)
 					return fail(e, (const char *)u,
 					    "invalid UTF-8");
-				u += k;
+				u += len;
 			} while (u < uend && (*u >= 0x80 || *u == ' '));
 		}
 	}
@@ -615,7 +683,7 @@ scan_number(const char *p, const char *end, struct json_err *e)
 }
 
 const char *
-json_scan_value(const char *p, const char *end, int utf8,
+json_scan_value(const char *p, const char *end, const struct json_known *k,
     enum json_type *type, int *escaped, struct json_err *e)
 {
 	char small[256], *stack = small;
@@ -663,7 +731,7 @@ value:
 			goto key;
 		goto value;
 	case '"':
-		if ((p = json_scan_string(p, end, utf8, &esc, e)) == NULL)
+		if ((p = json_scan_string(p, end, k, &esc, e)) == NULL)
 			goto out;
 		if (depth == 0)
 			*escaped = esc;
@@ -703,7 +771,7 @@ key:
 		fail(e, p, "object key (a string) expected");
 		goto out;
 	}
-	if ((p = json_scan_string(p, end, utf8, &esc, e)) == NULL)
+	if ((p = json_scan_string(p, end, k, &esc, e)) == NULL)
 		goto out;
 	p = json_skip_ws(p, end);
 	if (p == end || *p != ':') {

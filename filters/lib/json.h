@@ -12,6 +12,7 @@
 #define JSON_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 #include "buf.h"
 
@@ -35,22 +36,40 @@ json_skip_ws(const char *p, const char *end)
 }
 
 /*
+ * A line known to be valid UTF-8 (json_known).  Where AVX2 found that
+ * out and the line is at most JSON_KNOWN_MAX bytes, the same pass kept a
+ * bit for each '"', '\\' and control byte, and one for the end: the
+ * scanners then find where a string stops from these bits, without
+ * reading its bytes again.
+ */
+#define JSON_KNOWN_MAX	(64 * 1024)
+struct json_known {
+	const char	*p;		/* the line */
+	int		 masked;	/* mask is set */
+	uint32_t	 mask[JSON_KNOWN_MAX / 32 + 1];	/* bit i: p[i] */
+};
+
+/*
+ * Whether p[0..n) is known to be valid UTF-8, filling *k if so: checked
+ * 32 bytes at a time where AVX2 is on (json_simd), else 0, as for text
+ * that is not.
+ */
+int	json_known(struct json_known *k, const char *p, size_t n);
+
+/*
  * Scan the value at p (no leading whitespace).  Returns its end, or NULL
  * with *e set.  *escaped tells whether a string value holds escapes.
- * utf8: p..end is known to be valid UTF-8 (json_utf8_known), so strings
- * need checking for quotes, escapes and controls only; the results are
- * the same, found faster.
+ * k: NULL, or the line holding p..end, known to be valid UTF-8
+ * (json_known), so strings need checking for quotes, escapes and controls
+ * only; the results are the same, found faster.
  */
-const char	*json_scan_value(const char *p, const char *end, int utf8,
-		    enum json_type *type, int *escaped, struct json_err *e);
-/* Scan the string whose opening quote is at p. */
-const char	*json_scan_string(const char *p, const char *end, int utf8,
+const char	*json_scan_value(const char *p, const char *end,
+		    const struct json_known *k, enum json_type *type,
 		    int *escaped, struct json_err *e);
-/*
- * Whether p[0..n) is known to be valid UTF-8: checked 32 bytes at a time
- * where AVX2 is on (json_simd), else 0, as for text that is not.
- */
-int	json_utf8_known(const char *p, size_t n);
+/* Scan the string whose opening quote is at p. */
+const char	*json_scan_string(const char *p, const char *end,
+		    const struct json_known *k, int *escaped,
+		    struct json_err *e);
 
 /*
  * Append the decoded UTF-8 of the string body s[0..n) (between the quotes,

@@ -239,9 +239,10 @@ record_parse(struct record *r, const struct line *l, struct json_err *e)
 	const char *p = l->p, *end = l->p + l->len, *k, *v;
 	enum json_type t;
 	struct field *f;
-	int kesc, vesc, utf8;
+	const struct json_known *known;
+	int kesc, vesc;
 
-	utf8 = json_utf8_known(l->p, l->len);
+	known = json_known(&r->known, l->p, l->len) ? &r->known : NULL;
 	r->line = l;
 	r->p = l->p;
 	r->len = l->len;
@@ -249,7 +250,7 @@ record_parse(struct record *r, const struct line *l, struct json_err *e)
 	buf_reset(&r->vals);
 	p = json_skip_ws(p, end);
 	if (p == end || *p != '{') {
-		if ((v = json_scan_value(p, end, utf8, &t, &vesc, e)) == NULL)
+		if ((v = json_scan_value(p, end, known, &t, &vesc, e)) == NULL)
 			return -1;
 		if ((v = json_skip_ws(v, end)) != end)
 			return parse_fail(e, v, "trailing characters after "
@@ -263,7 +264,7 @@ record_parse(struct record *r, const struct line *l, struct json_err *e)
 		if (p == end || *p != '"')
 			return parse_fail(e, p, "object key (a string) expected");
 		k = p;
-		if ((p = json_scan_string(p, end, utf8, &kesc, e)) == NULL)
+		if ((p = json_scan_string(p, end, known, &kesc, e)) == NULL)
 			return -1;
 		if (r->nf == r->capf) {
 			r->capf = r->capf ? r->capf * 2 : 16;
@@ -277,7 +278,7 @@ record_parse(struct record *r, const struct line *l, struct json_err *e)
 		if (p == end || *p != ':')
 			return parse_fail(e, p, "':' expected after object key");
 		v = p = json_skip_ws(p + 1, end);
-		if ((p = json_scan_value(p, end, utf8, &t, &vesc, e)) == NULL)
+		if ((p = json_scan_value(p, end, known, &t, &vesc, e)) == NULL)
 			return -1;
 		f->val = v;
 		f->vallen = (size_t)(p - v);
@@ -305,13 +306,15 @@ int
 record_valid(const char *p, size_t n)
 {
 	const char *end = p + n;
+	struct json_known known;
 	struct json_err e;
 	enum json_type t;
 	int esc;
 
 	p = json_skip_ws(p, end);
 	if (p == end || *p != '{' || (p = json_scan_value(p, end,
-	    json_utf8_known(p, (size_t)(end - p)), &t, &esc, &e)) == NULL)
+	    json_known(&known, p, (size_t)(end - p)) ? &known : NULL, &t,
+	    &esc, &e)) == NULL)
 		return 0;
 	return json_skip_ws(p, end) == end;
 }

@@ -88,6 +88,7 @@ struct record {
 	struct buf	 vals;		/* JSON text of the edits' values */
 	struct buf	 tmp;		/* decoded strings, rendering */
 	struct buf	 keytmp;	/* decoded keys */
+	struct json_known known;	/* the line's UTF-8 and specials */
 };
 
 void	record_init(struct record *);

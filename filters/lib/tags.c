@@ -1004,11 +1004,11 @@ tags_from_export(struct tags *t, const char *json, size_t n,
 		p = json_skip_ws(p + 1, end);
 		while (*p != '}') {
 			k = p + 1;
-			kend = json_scan_string(p, end, 0, &kesc, &err);
+			kend = json_scan_string(p, end, NULL, &kesc, &err);
 			p = json_skip_ws(kend, end);
 			p = json_skip_ws(p + 1, end);		/* ':' */
 			v = p;
-			vend = json_scan_value(p, end, 0, &vt, &vesc, &err);
+			vend = json_scan_value(p, end, NULL, &vt, &vesc, &err);
 			if (json_key_is(k, (size_t)(kend - 1 - k), kesc,
 			    "type", &tmp)) {
 				type = vt == JSON_STRING ? v + 1 : NULL;

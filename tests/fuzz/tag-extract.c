@@ -46,7 +46,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		end = e->off + e->len;
 	}
 	if (n > 0 && (s[0] == '[' || s[0] == '{') &&
-	    json_scan_value(s, s + n, 0, &type, &esc, &err) == s + n &&
+	    json_scan_value(s, s + n, NULL, &type, &esc, &err) == s + n &&
 	    tags_from_export(&t, s, n, &why) == 0)
 		for (i = 0; i < t.n; i++)
 			if (t.e[i].vlen == 0 || t.e[i].kind >= TAGS_NKINDS)

@@ -355,7 +355,7 @@ test_json_scan_two_byte_runs(void)
 				ok = utf8_check(str + 1, 10) == 10 &&
 				    a != '"' && b != '"' && a != '\\' && b != '\\' &&
 				    a >= 0x20 && b >= 0x20;
-				end = json_scan_string(str, str + 12, 0, &esc, &e);
+				end = json_scan_string(str, str + 12, NULL, &esc, &e);
 				if (a == '\\' || b == '\\')
 					continue;	/* escapes: tested above */
 				if ((end == str + 12) != ok) {
@@ -395,7 +395,7 @@ test_json_wide_paths(void)
 			memset(str + 1, 'a', 60);
 			memcpy(str + 1 + pos, c[i].ins, n);
 			str[61] = '"';
-			end = json_scan_string(str, str + 62, 0, &esc, &e);
+			end = json_scan_string(str, str + 62, NULL, &esc, &e);
 			if (c[i].ins[0] == '"')
 				good &= end == str + 2 + pos;
 			else if (c[i].ok)
@@ -432,12 +432,12 @@ test_json_scan(void)
 	int esc;
 
 	for (i = 0; i < sizeof good / sizeof good[0]; i++) {
-		end = json_scan_value(good[i], good[i] + strlen(good[i]), 0, &t,
+		end = json_scan_value(good[i], good[i] + strlen(good[i]), NULL, &t,
 		    &esc, &e);
 		CHECK(end == good[i] + strlen(good[i]), "json: accepts %s", good[i]);
 	}
 	for (i = 0; i < sizeof bad / sizeof bad[0]; i++) {
-		end = json_scan_value(bad[i], bad[i] + strlen(bad[i]), 0, &t,
+		end = json_scan_value(bad[i], bad[i] + strlen(bad[i]), NULL, &t,
 		    &esc, &e);
 		CHECK(end == NULL || end != bad[i] + strlen(bad[i]),
 		    "json: refuses %s", bad[i]);
@@ -445,9 +445,9 @@ test_json_scan(void)
 	deep = malloc(2 * n);
 	memset(deep, '[', n);
 	memset(deep + n, ']', n);
-	end = json_scan_value(deep, deep + 2 * n, 0, &t, &esc, &e);
+	end = json_scan_value(deep, deep + 2 * n, NULL, &t, &esc, &e);
 	CHECK(end == deep + 2 * n && t == JSON_ARRAY, "json: 100000 nested arrays, no recursion");
-	end = json_scan_value(deep, deep + 2 * n - 1, 0, &t, &esc, &e);
+	end = json_scan_value(deep, deep + 2 * n - 1, NULL, &t, &esc, &e);
 	CHECK(end == NULL, "json: unbalanced deep nesting refused");
 	free(deep);
 }
@@ -766,37 +766,53 @@ static const char *simd_pieces[] = {
 static int
 simd_agree(const char *s, size_t n)
 {
+	static struct json_known k;
 	char *q = malloc(n + 2);
 	struct buf a = BUF_INIT, b = BUF_INIT;
 	struct json_err e1 = { NULL, NULL }, e2 = { NULL, NULL };
-	const char *end1, *end2;
+	struct json_err e3 = { NULL, NULL }, e4 = { NULL, NULL };
+	const char *end1, *end2, *end3, *end4;
 	size_t bad1 = 0, bad2 = 0;
-	int esc1, esc2, r1, r2, known, ok, i;
+	int esc1, esc2, esc3, esc4, r1, r2, known, ok, i;
 
 	q[0] = '"';
 	memcpy(q + 1, s, n);
 	q[n + 1] = '"';
 	json_simd(0);
-	end1 = json_scan_string(q, q + n + 2, 0, &esc1, &e1);
+	end1 = json_scan_string(q, q + n + 2, NULL, &esc1, &e1);
+	end3 = json_scan_string(q, q + n + 1, NULL, &esc3, &e3);
 	r1 = json_escape(&a, s, n, &bad1);
 	json_simd(1);
-	end2 = json_scan_string(q, q + n + 2, 0, &esc2, &e2);
+	end2 = json_scan_string(q, q + n + 2, NULL, &esc2, &e2);
 	r2 = json_escape(&b, s, n, &bad2);
 	ok = end1 == end2 && (end1 == NULL ? e1.at == e2.at &&
 	    strcmp(e1.msg, e2.msg) == 0 : esc1 == esc2) && r1 == r2 &&
 	    (r1 != 0 ? bad1 == bad2 : a.len == b.len &&
 	    memcmp(a.data, b.data, a.len) == 0);
-	/* The whole-text UTF-8 check, and the scan that trusts it. */
-	known = json_utf8_known(q, n + 2);
+	/*
+	 * The whole-line UTF-8 check, and the scans that trust it: from its
+	 * bits, and without them 32 or 8 bytes at a time; to the line's end
+	 * and to one byte short of it, where the bits do not stop.
+	 */
+	known = json_known(&k, q, n + 2);
 	ok &= known == (r1 == 0);
-	for (i = 0; known && i < 2; i++) {
-		json_simd(i);
-		end2 = json_scan_string(q, q + n + 2, 1, &esc2, &e2);
+	for (i = 0; known && i < 3; i++) {
+		k.masked = i == 0;
+		json_simd(i < 2);
+		end2 = json_scan_string(q, q + n + 2, &k, &esc2, &e2);
 		ok &= end1 == end2 && (end1 == NULL ? e1.at == e2.at &&
 		    strcmp(e1.msg, e2.msg) == 0 : esc1 == esc2);
+		end4 = json_scan_string(q, q + n + 1, &k, &esc4, &e4);
+		ok &= end3 == end4 && (end3 == NULL ? e3.at == e4.at &&
+		    strcmp(e3.msg, e4.msg) == 0 : esc3 == esc4);
 	}
-	if (!ok)
-		printf("# simd disagrees on %zu bytes\n", n);
+	json_simd(1);
+	if (!ok) {
+		printf("# simd disagrees on %zu bytes:", n);
+		for (i = 0; i < (int)n; i++)
+			printf(" %02x", (unsigned char)s[i]);
+		printf("\n");
+	}
 	free(q);
 	buf_release(&a);
 	buf_release(&b);
@@ -809,6 +825,7 @@ test_json_simd(void)
 	static const char *bg[] = { "a", "\xD0\xB6", "\xE4\xB8\xAD" };
 	size_t np = sizeof simd_pieces / sizeof simd_pieces[0];
 	struct buf s = BUF_INIT;
+	static struct json_known known;
 	uint32_t seed = 777;
 	size_t i, j, k, pos, blen;
 	int good = 1;
@@ -865,9 +882,66 @@ test_json_simd(void)
 					good &= simd_agree(s.data, s.len);
 				}
 	CHECK(good, "json: AVX2 scanning and escaping agree with the byte-by-byte code");
-	CHECK(!json_utf8_known("\xC3", 1) && json_utf8_known("", 0),
+	CHECK(!json_known(&known, "\xC3", 1) && json_known(&known, "", 0),
 	    "json: UTF-8 known for the empty text, not for a cut character");
 	buf_release(&s);
+}
+
+/*
+ * Records about JSON_KNOWN_MAX bytes long, where json_known stops keeping
+ * bits: parsed with and without AVX2, the same members, or the same error
+ * at the same place, and record_valid agreeing.
+ */
+static void
+test_json_known_edges(void)
+{
+	static const char *tails[] = { "\"}", "\\n\"}", "\xC3\xA9\"}",
+	    "\x01\"}", "\"", "\xC3\"}", "\"  ,\"b\":[1,\"\\\"\"]}" };
+	struct record r1, r2;
+	struct json_err e1, e2;
+	struct line l;
+	char *s;
+	size_t len, t, i, hlen, tlen;
+	int ret1, ret2, good = 1;
+
+	if (!json_simd(1)) {
+		printf("skip json: no AVX2 here, the known bits are not tested\n");
+		return;
+	}
+	record_init(&r1);
+	record_init(&r2);
+	s = malloc(JSON_KNOWN_MAX + 64);
+	for (t = 0; t < sizeof tails / sizeof tails[0]; t++)
+		for (len = JSON_KNOWN_MAX - 40; len <= JSON_KNOWN_MAX + 40;
+		    len++) {
+			tlen = strlen(tails[t]);
+			hlen = strlen("{\"id\":1,\"text\":\"");
+			memcpy(s, "{\"id\":1,\"text\":\"", hlen);
+			for (i = hlen; i < len - tlen; i++)
+				s[i] = i % 97 == 0 ? '\\' : i % 97 == 1 ? 'n' :
+				    (char)('a' + i % 26);
+			memcpy(s + len - tlen, tails[t], tlen);
+			s[len] = '\0';
+			l = mkline(s);
+			json_simd(0);
+			ret1 = record_parse(&r1, &l, &e1);
+			json_simd(1);
+			ret2 = record_parse(&r2, &l, &e2);
+			good &= ret1 == ret2 && record_valid(s, len) ==
+			    (ret1 == 0);
+			if (ret1 == 0)
+				good &= r1.nf == r2.nf && r1.f[1].vallen ==
+				    r2.f[1].vallen && r1.f[1].val_escaped ==
+				    r2.f[1].val_escaped;
+			else
+				good &= e1.at == e2.at &&
+				    strcmp(e1.msg, e2.msg) == 0;
+		}
+	CHECK(good, "json: records about %d bytes, where the known bits stop, parse the same with AVX2",
+	    JSON_KNOWN_MAX);
+	free(s);
+	record_release(&r1);
+	record_release(&r2);
 }
 
 int
@@ -878,6 +952,7 @@ main(void)
 	test_json_escape();
 	test_json_escape_random();
 	test_json_add_string_short();
+	test_json_known_edges();
 	test_json_decode_random();
 	test_json_scan();
 	test_json_scan_two_byte_runs();
