@@ -524,10 +524,14 @@ skip_known(const struct json_known *k, const unsigned char *u,
 	if (k->masked) {
 		i = (size_t)(u - base);
 		w = k->mask + i / 32;
-		for (bits = *w & (UINT32_MAX << (i % 32)); bits == 0;
-		    bits = *++w)
-			;
-		q = base + (size_t)(w - k->mask) * 32 + __builtin_ctz(bits);
+		if ((bits = *w >> (i % 32)) != 0)
+			q = u + __builtin_ctz(bits);
+		else {
+			while ((bits = *++w) == 0)
+				;
+			q = base + (size_t)(w - k->mask) * 32 +
+			    __builtin_ctz(bits);
+		}
 		return q < end ? q : end;
 	}
 	if ((q = special_fast(u, end)) != NULL)
@@ -586,18 +590,15 @@ scan_known(const struct json_known *k, const unsigned char *u,
 	}
 }
 
-const char *
-json_scan_string(const char *p, const char *end, const struct json_known *k,
-    int *escaped, struct json_err *e)
+/* json_scan_string's body from u, checking the UTF-8 too. */
+static const char *
+scan_plain(const unsigned char *u, const char *end, int *escaped,
+    struct json_err *e)
 {
-	const unsigned char *u, *uend = (const unsigned char *)end;
+	const unsigned char *uend = (const unsigned char *)end;
 	uint64_t w, m;
 	size_t len;
 
-	*escaped = 0;
-	u = (const unsigned char *)p + 1;
-	if (k != NULL)
-		return scan_known(k, u, uend, escaped, e);
 	for (;;) {
 		u += text_fast(u, uend, NULL, escaped);
 		while (uend - u >= 16 && plain16(u))
@@ -649,6 +650,24 @@ json_scan_string(const char *p, const char *end, const struct json_known *k,
 			} while (u < uend && (*u >= 0x80 || *u == ' '));
 		}
 	}
+}
+
+static inline const char *
+scan_string(const char *p, const char *end, const struct json_known *k,
+    int *escaped, struct json_err *e)
+{
+	*escaped = 0;
+	if (k != NULL)
+		return scan_known(k, (const unsigned char *)p + 1,
+		    (const unsigned char *)end, escaped, e);
+	return scan_plain((const unsigned char *)p + 1, end, escaped, e);
+}
+
+const char *
+json_scan_string(const char *p, const char *end, const struct json_known *k,
+    int *escaped, struct json_err *e)
+{
+	return scan_string(p, end, k, escaped, e);
 }
 
 static const char *
@@ -731,7 +750,7 @@ value:
 			goto key;
 		goto value;
 	case '"':
-		if ((p = json_scan_string(p, end, k, &esc, e)) == NULL)
+		if ((p = scan_string(p, end, k, &esc, e)) == NULL)
 			goto out;
 		if (depth == 0)
 			*escaped = esc;
@@ -771,7 +790,7 @@ key:
 		fail(e, p, "object key (a string) expected");
 		goto out;
 	}
-	if ((p = json_scan_string(p, end, k, &esc, e)) == NULL)
+	if ((p = scan_string(p, end, k, &esc, e)) == NULL)
 		goto out;
 	p = json_skip_ws(p, end);
 	if (p == end || *p != ':') {
