@@ -1128,7 +1128,11 @@ dedupe_join(const char *text, const struct para *pa, size_t npara,
 		if (removed[i])
 			continue;
 		if (!first) {
-			memcpy(d, sep, seplen);
+			/*
+			 * Two bytes either way (LF and its NUL): a fixed-size
+			 * copy, within the room, as the first takes none.
+			 */
+			memcpy(d, sep, 2);
 			d += seplen;
 		}
 		first = 0;
