@@ -14,6 +14,10 @@
 #define XXH_INLINE_ALL
 #include <xxhash.h>
 
+#ifdef __SSE2__
+#include <emmintrin.h>
+#endif
+
 #include "dedupe.h"
 #include "utf8.h"
 #include "util.h"
@@ -225,6 +229,10 @@ typedef unsigned char u8x16 __attribute__((vector_size(16)));
 static inline unsigned
 mask16(u8x16 c)
 {
+#ifdef __SSE2__
+	/* One instruction where there is one (all of x86-64). */
+	return (unsigned)_mm_movemask_epi8((__m128i)c);
+#else
 	uint64_t h[2];
 
 	memcpy(h, &c, 16);
@@ -235,6 +243,7 @@ mask16(u8x16 c)
 	/* Byte j keeps bit j alone; the multiply adds the eight up. */
 	return (unsigned)((h[0] & BITS) * ONES >> 56 |
 	    (h[1] & BITS) * ONES >> 56 << 8);
+#endif
 }
 
 /* Byte i is 0xFF when the letters of r start there; v1: v one byte on. */
@@ -316,6 +325,9 @@ fold_block(const uint64_t *tab, const unsigned char *p, unsigned char *low,
 		*lastout = keep >> 15;
 		return 16;
 	}
+	/* What starts with a longer sequence is not for blocks: say so early. */
+	if (p[0] >= 0xE0)
+		return 0;
 	memcpy(&v1, p + 1, 16);
 	same = same16(v, v1);
 	high = mask16((u8x16)(v >= 0x80));
@@ -766,6 +778,37 @@ count_chars(const char *p, size_t n)
 	return c;
 }
 
+/*
+ * A hash of s[0..n) by its first and last (up to) eight bytes and n, for
+ * the tables of a record where memcmp decides: XXH3 cost more than the
+ * rest of a look-up, and a weak hash costs probes, never a decision.
+ */
+static inline uint64_t
+ends_hash(const char *s, size_t n)
+{
+	const unsigned char *u = (const unsigned char *)s;
+	unsigned __int128 m;
+	uint64_t a, b;
+	uint32_t x, y;
+
+	if (n >= 8) {
+		memcpy(&a, s, 8);
+		memcpy(&b, s + n - 8, 8);
+	} else if (n >= 4) {
+		memcpy(&x, s, 4);
+		memcpy(&y, s + n - 4, 4);
+		a = x;
+		b = y;
+	} else {
+		a = n > 0 ? (uint64_t)u[0] | (uint64_t)u[n / 2] << 8 |
+		    (uint64_t)u[n - 1] << 16 : 0;
+		b = 0;
+	}
+	m = (unsigned __int128)(a ^ 0x9E3779B97F4A7C15u) *
+	    (b ^ n ^ 0xC2B2AE3D27D4EB4Fu);
+	return (uint64_t)m ^ (uint64_t)(m >> 64);
+}
+
 /* Probes same_bytes makes before it gives up (the copy is folded). */
 #define SAME_BYTES_PROBES	16
 
@@ -774,24 +817,17 @@ count_chars(const char *p, size_t n)
  * or SIZE_MAX; paragraph i joins the table.  The table (indices + 1 by a
  * 64-bit hash) is cleared by dedupe_text for every record.  memcmp
  * decides, so the hash needs only the length and the first and last
- * bytes: hashing every byte cost as much as folding them.  Texts made to
- * collide cannot make it quadratic: a long probe gives up.
+ * bytes (ends_hash): hashing every byte cost as much as folding them.
+ * Texts made to collide cannot make it quadratic: a long probe gives up.
  */
 static size_t
 same_bytes(struct dedupe *d, const char *text, size_t i)
 {
 	const struct para *pa = &d->para[i], *q;
 	const char *s = text + pa->off;
-	uint64_t ends[2] = { 0, 0 };
 	size_t k, probes;
 
-	if (pa->len >= 8) {
-		memcpy(&ends[0], s, 8);
-		memcpy(&ends[1], s + pa->len - 8, 8);
-	} else
-		memcpy(ends, s, pa->len);
-	k = (size_t)(XXH3_64bits_withSeed(ends, sizeof ends, pa->len) >> 40) &
-	    (d->rawcap - 1);
+	k = (size_t)(ends_hash(s, pa->len) >> 40) & (d->rawcap - 1);
 	for (probes = 0; d->rawtab[k] != 0; k = (k + 1) & (d->rawcap - 1)) {
 		q = &d->para[d->rawtab[k] - 1];
 		if (q->len == pa->len && memcmp(text + q->off, s, pa->len) == 0)
@@ -857,8 +893,8 @@ flag_keyed(struct dedupe *d, const char *text)
 		if (pa->len == 0 || pa->copy != SIZE_MAX)
 			continue;
 		l = pa->klen < SIG_BYTES ? pa->klen : SIG_BYTES;
-		k = (size_t)(XXH3_64bits_withSeed(kb + pa->koff, l, l) >>
-		    40) & (d->rawcap - 1);
+		k = (size_t)(ends_hash(kb + pa->koff, l) >> 40) &
+		    (d->rawcap - 1);
 		for (probes = 0;; k = (k + 1) & (d->rawcap - 1)) {
 			if (d->rawtab[k] == 0) {
 				d->rawtab[k] = (uint32_t)(i + 1);
@@ -1092,7 +1128,11 @@ dedupe_join(const char *text, const struct para *pa, size_t npara,
 		if (removed[i])
 			continue;
 		if (!first) {
-			memcpy(d, sep, seplen);
+			/*
+			 * Two bytes either way (LF and its NUL): a fixed-size
+			 * copy, within the room, as the first takes none.
+			 */
+			memcpy(d, sep, 2);
 			d += seplen;
 		}
 		first = 0;

@@ -388,6 +388,66 @@ main(void)
 	}
 	dedupe_release(&d);
 
+	/*
+	 * Fates against a naive reference, on records of short paragraphs
+	 * alike at both ends (lengths 0 to 24, around the 4 and 8 bytes the
+	 * record tables hash): a paragraph is a repeat exactly when an
+	 * earlier one has its slow key (its bytes, when that is empty), and
+	 * its first is such a one.
+	 */
+	o.key = DEDUPE_FOLDED;
+	o.min_chars = 0;
+	dedupe_init(&d, &o);
+	for (i = 0, badrand = 0; i < nrand / 20; i++) {
+		static const char *const unit[] = { "a", "a", "A", "b", " ",
+		    "\xd0\x94", "\xd1\x84", "!" };
+		size_t off[41], len[41], np = 1 + next_rand() % 40, k, first;
+		struct buf keys[41];
+		char txt[41 * 26];
+
+		for (j = 0, n = 0; j < np; j++) {
+			size_t l = next_rand() % 25;
+			const char *u;
+
+			if (j > 0)
+				txt[n++] = '\n';
+			off[j] = n;
+			while (n - off[j] < l) {
+				u = unit[next_rand() % 8];
+				memcpy(txt + n, u, strlen(u));
+				n += strlen(u);
+			}
+			len[j] = n - off[j];
+			buf_init(&keys[j]);
+			para_key_slow(&F, txt + off[j], len[j], &keys[j]);
+		}
+		dedupe_text(&d, txt, n, 0, 1);
+		for (j = 0; j < np; j++) {
+			first = SIZE_MAX;
+			for (k = 0; k < j && len[j] > 0 && first == SIZE_MAX;
+			    k++)
+				if (keys[k].len == keys[j].len && memcmp(
+				    keys[k].data, keys[j].data, keys[j].len)
+				    == 0 && (keys[j].len > 0 || (len[k] ==
+				    len[j] && memcmp(txt + off[k], txt +
+				    off[j], len[j]) == 0)))
+					first = k;
+			if ((d.para[j].fate == PARA_REPEAT) !=
+			    (first != SIZE_MAX) || (first != SIZE_MAX &&
+			    (d.para[j].first.para < first + 1 ||
+			    d.para[j].first.para > j || keys[d.para[j].first.
+			    para - 1].len != keys[j].len || memcmp(keys[d.
+			    para[j].first.para - 1].data, keys[j].data,
+			    keys[j].len) != 0)))
+				badrand++;
+		}
+		for (j = 0; j < np; j++)
+			buf_release(&keys[j]);
+	}
+	CHECK(badrand == 0, "record: repeats are those of the slow keys, "
+	    "among paragraphs alike at both ends");
+	dedupe_release(&d);
+
 	/* Partitions: every fingerprint has exactly one owner. */
 	for (i = 0, ok = 1; i < 100000; i++) {
 		fp.lo = next_rand();
