@@ -697,12 +697,14 @@ clean_len(struct normalise *t, const char *s, size_t n)
 			prev = 0;
 			p++;
 			/*
-			 * Then eight bytes at a time while they are printable
-			 * ASCII (no byte of w + ONES reaches 0x80), spaces
-			 * and LFs, none after another.  The tests need ASCII
-			 * but are cheaper in one go, and any other byte fails.
+			 * Then, where the vector path cannot go, eight bytes
+			 * at a time while they are printable ASCII (no byte
+			 * of w + ONES reaches 0x80), spaces and LFs, none
+			 * after another.  The tests need ASCII but are
+			 * cheaper in one go, and any other byte fails.
 			 */
-			while (t->swar && end - p >= 8) {
+			while (t->swar && end - p >= 8 &&
+			    !(vec && end - p >= 16)) {
 				w = get_le64(p);
 				ws = ascii_eq(w, ' ') | ascii_eq(w, '\n');
 				if (((w | (w + ONES)) & HIGHS) |
@@ -715,9 +717,8 @@ clean_len(struct normalise *t, const char *s, size_t n)
 			continue;
 		}
 		prev = 0;
-		if (vec && *p >= 0xC2 && *p < 0xE0 && t->clean.n[*p & 0x1F] &&
-		    t->clean.first[*p & 0x1F] != lead) {
-			/* a new clean lead: the vector path takes it */
+		if (vec && *p >= 0xC2 && *p < 0xE0 && t->clean.n[*p & 0x1F]) {
+			/* a clean lead: the vector path takes it */
 			lead = t->clean.first[*p & 0x1F];
 			nlead = t->clean.n[*p & 0x1F];
 			if (end - p < 2 || (p[1] & 0xC0) != 0x80)
@@ -730,6 +731,9 @@ clean_len(struct normalise *t, const char *s, size_t n)
 		 * its words (Cyrillic, say); two-byte ones decoded inline.
 		 */
 		for (;;) {
+			if (vec && *p >= 0xC2 && *p < 0xE0 &&
+			    t->clean.n[*p & 0x1F])
+				break;
 			p = skip_two_byte(t, p, end, mask);
 			while (end - p >= 2) {
 				memcpy(&pair, p, 2);
