@@ -379,9 +379,11 @@ normalise_init(struct normalise *t, const struct normalise_opts *o)
 	t->ascii_upper = !t->ascii_inert && upper_only;
 	t->vec = 1;
 	t->avx2 = cpu_avx2();	/* the 32-byte paths, skip32 below */
+	t->regions = 1;
 	buf_init(&t->a);
 	buf_init(&t->b);
 	buf_init(&t->c);
+	buf_init(&t->res);
 }
 
 void
@@ -401,6 +403,7 @@ normalise_release(struct normalise *t)
 	buf_release(&t->a);
 	buf_release(&t->b);
 	buf_release(&t->c);
+	buf_release(&t->res);
 	memset(t, 0, sizeof *t);
 }
 
@@ -694,12 +697,14 @@ clean_len(struct normalise *t, const char *s, size_t n)
 			prev = 0;
 			p++;
 			/*
-			 * Then eight bytes at a time while they are printable
-			 * ASCII (no byte of w + ONES reaches 0x80), spaces
-			 * and LFs, none after another.  The tests need ASCII
-			 * but are cheaper in one go, and any other byte fails.
+			 * Then, where the vector path cannot go, eight bytes
+			 * at a time while they are printable ASCII (no byte
+			 * of w + ONES reaches 0x80), spaces and LFs, none
+			 * after another.  The tests need ASCII but are
+			 * cheaper in one go, and any other byte fails.
 			 */
-			while (t->swar && end - p >= 8) {
+			while (t->swar && end - p >= 8 &&
+			    !(vec && end - p >= 16)) {
 				w = get_le64(p);
 				ws = ascii_eq(w, ' ') | ascii_eq(w, '\n');
 				if (((w | (w + ONES)) & HIGHS) |
@@ -712,9 +717,8 @@ clean_len(struct normalise *t, const char *s, size_t n)
 			continue;
 		}
 		prev = 0;
-		if (vec && *p >= 0xC2 && *p < 0xE0 && t->clean.n[*p & 0x1F] &&
-		    t->clean.first[*p & 0x1F] != lead) {
-			/* a new clean lead: the vector path takes it */
+		if (vec && *p >= 0xC2 && *p < 0xE0 && t->clean.n[*p & 0x1F]) {
+			/* a clean lead: the vector path takes it */
 			lead = t->clean.first[*p & 0x1F];
 			nlead = t->clean.n[*p & 0x1F];
 			if (end - p < 2 || (p[1] & 0xC0) != 0x80)
@@ -727,6 +731,9 @@ clean_len(struct normalise *t, const char *s, size_t n)
 		 * its words (Cyrillic, say); two-byte ones decoded inline.
 		 */
 		for (;;) {
+			if (vec && *p >= 0xC2 && *p < 0xE0 &&
+			    t->clean.n[*p & 0x1F])
+				break;
 			p = skip_two_byte(t, p, end, mask);
 			while (end - p >= 2) {
 				memcpy(&pair, p, 2);
@@ -1221,6 +1228,128 @@ step_spaces(const struct normalise *t, const char *s, size_t n, size_t from,
 	}								\
 } while (0)
 
+/*
+ * Whether the character at p is quiet: valid, without a flag, and not a
+ * space or LF; its length in *k (1 for a byte that starts no character).
+ */
+static int
+quiet_at(struct normalise *t, const unsigned char *p,
+    const unsigned char *end, size_t *k)
+{
+	if ((*k = utf8_valid_len(p, end)) == 0) {
+		*k = 1;
+		return 0;
+	}
+	return flags_of(t, utf8_decode(p, *k)) == 0;
+}
+
+/*
+ * Between two quiet characters every step is local: steps 1 to 3 map
+ * characters one by one, a quiet character is no part of a normalisation
+ * segment but its start, and no run of spaces reaches across.  So a text
+ * is cleaned region by region, each from such a place before an unclean
+ * character to the next such place after it; the clean text between them
+ * is copied.  The region starts at or after pos, which is such a place
+ * or 0.
+ */
+static size_t
+region_start(struct normalise *t, const char *s, size_t pos, size_t from)
+{
+	const unsigned char *u = (const unsigned char *)s;
+	size_t x = from, y, k;
+	int q = 0, qy;	/* the characters at x and at y are quiet */
+
+	while (x > pos) {
+		for (y = x - 1; y > pos && (u[y] & 0xC0) == 0x80; y--)
+			continue;
+		qy = quiet_at(t, u + y, u + x, &k);
+		if (q && qy)
+			break;
+		q = qy;
+		x = y;
+	}
+	return x;
+}
+
+static size_t
+region_end(struct normalise *t, const char *s, size_t n, size_t from)
+{
+	const unsigned char *u = (const unsigned char *)s;
+	size_t x = from, k;
+	int q, qprev = 0;
+
+	while (x < n) {
+		q = quiet_at(t, u + x, u + n, &k);
+		if (q && qprev)
+			break;
+		qprev = q;
+		x += k;
+	}
+	return x;
+}
+
+/*
+ * Steps 1 to 3, 6 and 7 on the region s[0..n), clean before from, appended
+ * to res; whether they changed it, or -1 as step_chars.
+ */
+static int
+clean_region(struct normalise *t, const char *s, size_t n, size_t from,
+    struct buf *res, size_t *bad)
+{
+	const char *cur = s;
+	size_t curn = n;
+	struct buf *o;
+	int changed = 0, r;
+
+	o = other_buf(t, cur, NULL);
+	if ((r = step_chars(t, cur, curn, from, o, bad)) < 0)
+		return -1;
+	STEP(r, o);
+	o = other_buf(t, cur, NULL);
+	STEP(step_norm(t, cur, curn, from, o), o);
+	if (t->o.spaces) {
+		o = other_buf(t, cur, NULL);
+		STEP(step_spaces(t, cur, curn, from, o), o);
+	}
+	buf_add(res, cur, curn);
+	return changed && (curn != n || memcmp(cur, s, n) != 0);
+}
+
+/*
+ * Without steps 4 and 5: the regions around the unclean characters, the
+ * first one at s[from].
+ */
+static int
+normalise_regions(struct normalise *t, const char *s, size_t n, size_t from,
+    const char **outp, size_t *outn, size_t *bad)
+{
+	struct buf *res = &t->res;
+	size_t pos = 0, a, b;
+	int changed = 0, r;
+
+	buf_reset(res);
+	buf_grow(res, n);
+	do {
+		a = region_start(t, s, pos, from);
+		b = region_end(t, s, n, from);
+		buf_add(res, s + pos, a - pos);
+		if ((r = clean_region(t, s + a, b - a, from - a, res,
+		    bad)) < 0) {
+			*bad += a;
+			return -1;
+		}
+		changed |= r;
+		pos = b;
+		from = b + clean_len(t, s + b, n - b);
+	} while (from < n);
+	if (!changed)
+		return 0;
+	buf_add(res, s + pos, n - pos);
+	*outp = res->data;
+	*outn = res->len;
+	return 1;
+}
+
 int
 normalise_text(struct normalise *t, const char *s, size_t n,
     const char **outp, size_t *outn, size_t *bad)
@@ -1234,6 +1363,8 @@ normalise_text(struct normalise *t, const char *s, size_t n,
 	*outn = n;
 	if ((from = clean_len(t, s, n)) == n)
 		return 0;
+	if (t->regions && !t->o.strip_emoji && !t->o.casefold)
+		return normalise_regions(t, s, n, from, outp, outn, bad);
 	/*
 	 * The steps but step 4 change nothing before the first unclean
 	 * character (the one before it, which it may compose with, step 6

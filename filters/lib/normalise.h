@@ -29,9 +29,11 @@
  * lead bytes, eight at a time through other two-byte letters; clean text
  * is never copied or converted.
  * Text that is not clean goes through the steps, from the first character
- * the scan found unclean; normalisation converts to UTF-16 only the segments
- * around characters that are not "normalisation-inert starters" (quick
- * check Yes and canonical combining class 0 for the form).
+ * the scan found unclean; without steps 4 and 5, only the regions around
+ * the unclean characters do, and the scan goes on after each (clean text
+ * between them is copied).  Normalisation converts to UTF-16 only the
+ * segments around characters that are not "normalisation-inert starters"
+ * (quick check Yes and canonical combining class 0 for the form).
  */
 #ifndef NORMALISE_H
 #define NORMALISE_H
@@ -74,6 +76,9 @@ struct normalise {
 						 * (tests turn them off) */
 	int			 avx2;		/* and 32 bytes at a time,
 						 * where the processor can */
+	int			 regions;	/* unclean text is cleaned
+						 * region by region (tests
+						 * turn it off) */
 	struct leads {		/* by a lead byte's low five bits: the */
 		unsigned char	 first[32];	/* run of leads around it */
 		unsigned char	 n[32];		/* without a flag, or 0 */
@@ -83,6 +88,7 @@ struct normalise {
 	char			 ascii_map[128]; /* what the form maps it to */
 	uint8_t			*page[0x1100];	/* lazily filled flags */
 	struct buf		 a, b, c;	/* step outputs */
+	struct buf		 res;		/* the regions' result */
 	UChar			*u16in, *u16out;	/* a segment in UTF-16 */
 	size_t			 u16incap, u16outcap;
 	uint64_t		 replaced;	/* U+FFFD substitutions */

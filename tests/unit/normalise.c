@@ -417,6 +417,10 @@ main(void)
 			"\xe0\xa0\x80", "\xe0\x80\x80", "\xe5\xad",
 			"\xea\xb0\x80", "\xe1\x84\x80\xe1\x85\xa1",
 			"\xef\xbc\xa1", "\xe3\x82\x99",
+			/* back to the vector path after a wider character */
+			("\xf0\x9f\x98\x80 \xd0\xbc\xd0\xb8\xd1\x80 \xd0\xb4\xd0\xb0 "
+			"\xd0\xbc\xd0\xb8\xd1\x80 \xd0\xb4\xd0\xb0 \xd0\xbc\xd0\xb8\xd1\x80"),
+			"\xe4\xb8\xad abcdefghijklmnopqrstuvwxyz abc",
 		};
 		static const char filler[] = "ab \xd0\xb4\xd0\xb0 cd\xd1\x8f "
 		    "\xd0\xbc\xd0\xb8\xd1\x80\nxyz \xc3\xa9t\xc3\xa9 "
@@ -439,6 +443,7 @@ main(void)
 			normalise_init(&slow, &o);
 			mid.avx2 = 0;
 			slow.vec = 0;
+			slow.regions = 0;
 			for (i = 0; i < 20000 && allok; i++) {
 				random_pieces(&text, &seed, 48, pieces,
 				    sizeof pieces / sizeof pieces[0]);
@@ -483,6 +488,90 @@ main(void)
 			normalise_release(&slow);
 		}
 		CHECK(allok, "16- and 32-byte paths match the scalar ones");
+		buf_release(&text);
+	}
+
+	/*
+	 * Region by region (regions on) against the whole text at once (off),
+	 * for each form and each set of the options that keep regions on,
+	 * strict too: random texts of quiet and unclean pieces, and every
+	 * one- and two-byte character and a few wider ones at every offset
+	 * of a clean text, with an unclean character further on.
+	 */
+	{
+		static const char *const pieces[] = {
+			"a", "wo", "abcdefghijklmnopq", " ", "  ", "\n", "\n\n",
+			" \n", "\r", "\r\n", "\t", "\x01", "\xd0\xb4\xd0\xb0",
+			"\xd0\x98\xcc\x86", "\xcc\x81", "\xcc\x81\xcc\xa3",
+			"e\xcc\x81", "\xc2\xa0", "\xc2\xad", "\xc2\xa8",
+			"\xe2\x80\x8b", "\xe4\xb8\xad\xe6\x96\x87",
+			"\xf0\x9f\x98\x80", "\xd9\x84\xd8\xa7", "\xff", "\xe2\x80",
+			"\xed\xa0\x80", "\xe1\x84\x80\xe1\x85\xa1", "\xef\xbc\xa1",
+			"\xef\xac\x81", "\xe3\x80\x80", "\xe2\x80\xa8", "A",
+			"\xc7\x85",
+		};
+		static const char filler[] = "ab cd\xd0\xb4\xd0\xb0 e f\ngh "
+		    "\xe4\xb8\xad\xe6\x96\x87ij klm";
+		struct normalise whole, regions;
+		struct buf text = BUF_INIT;
+		unsigned seed = 13, c;
+		size_t fl = sizeof filler - 1;
+		int allok = 1;
+
+		for (f = 0; f < 16 * sizeof forms / sizeof forms[0]; f++) {
+			o = d;
+			o.form = forms[f / 16];
+			o.spaces = !(f & 1);
+			o.lines = !(f & 2);
+			o.invisible = !(f & 4);
+			o.strict = (f & 8) != 0;
+			normalise_init(&whole, &o);
+			normalise_init(&regions, &o);
+			whole.regions = 0;
+			for (i = 0; i < 3000 && allok; i++) {
+				random_pieces(&text, &seed, 40, pieces,
+				    sizeof pieces / sizeof pieces[0]);
+				if (!same_result(&regions, &whole, text.data,
+				    text.len)) {
+					allok = 0;
+					printf("# form %s, option set %zu: "
+					    "'%.*s'\n",
+					    normalise_form_name(o.form), f % 16,
+					    (int)text.len, text.data);
+				}
+			}
+			/* every clean-up step on, or none */
+			for (c = 1; c < 0x10000 && allok && f % 16 % 7 == 0;
+			    c++) {
+				char u8[4];
+				size_t k;
+
+				if (c >= 0x800 && c % 61 != 0)
+					continue;
+				if (c >= 0xD800 && c <= 0xDFFF)
+					continue;
+				k = utf8_encode((unsigned char *)u8, c);
+				for (j = 0; j <= fl && allok; j++) {
+					buf_reset(&text);
+					buf_add(&text, filler, j);
+					buf_add(&text, u8, k);
+					buf_add(&text, filler + j, fl - j);
+					buf_addstr(&text, "x\xc2\xa0y");
+					buf_add(&text, filler, fl);
+					if (!same_result(&regions, &whole,
+					    text.data, text.len)) {
+						allok = 0;
+						printf("# form %s, option "
+						    "set %zu: U+%04X at %zu\n",
+						    normalise_form_name(o.form),
+						    f % 16, c, j);
+					}
+				}
+			}
+			normalise_release(&whole);
+			normalise_release(&regions);
+		}
+		CHECK(allok, "region by region matches the whole text");
 		buf_release(&text);
 	}
 
