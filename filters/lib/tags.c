@@ -166,6 +166,31 @@ add(struct tags *t, enum tags_kind kind, size_t off, size_t len,
 }
 
 /*
+ * Most hashtags are a few ASCII letters, digits and '_' up to an ASCII
+ * byte: for those, the end of the run after the '#' at s[i] and *letter,
+ * without decoding; 0 for any other run (a non-ASCII character, or as
+ * long as the cap), which is walked one code point at a time.
+ */
+static size_t
+ascii_tag_end(const char *s, size_t n, size_t i, int *letter)
+{
+	size_t j;
+	int c, alpha = 0;
+
+	for (j = i + 1; j < n && j - i <= TAG_MAX; j++) {
+		c = (unsigned char)s[j];
+		if ((c | 0x20) >= 'a' && (c | 0x20) <= 'z')
+			alpha = 1;
+		else if (!is_digit(c) && c != '_')
+			break;
+	}
+	if (j - i > TAG_MAX || (j < n && (unsigned char)s[j] >= 0x80))
+		return 0;
+	*letter = alpha;
+	return j;
+}
+
+/*
  * '#', not after a hashtag character; the longest run of them (the tag is
  * its first 256 code points, which must hold a letter); an optional
  * "@name" of 3-32 name characters when the run was not cut; and no '#'
@@ -186,17 +211,20 @@ find_hashtags(struct tags *t, const char *s, size_t n)
 		cnt = 0;
 		end = 0;
 		letter = cut = 0;
-		for (j = i + 1; j < n; j = next) {
-			if (!is_tag_char(cp_at(s, n, j, &next), &cl))
-				break;
-			if (cnt == TAG_MAX) {
-				cut = 1;
-				continue;
+		if (t->fast && (j = ascii_tag_end(s, n, i, &letter)) > 0)
+			cnt = j - i - 1;
+		else
+			for (j = i + 1; j < n; j = next) {
+				if (!is_tag_char(cp_at(s, n, j, &next), &cl))
+					break;
+				if (cnt == TAG_MAX) {
+					cut = 1;
+					continue;
+				}
+				letter |= cl == CL_LETTER;
+				if (++cnt == TAG_MAX)
+					end = next;
 			}
-			letter |= cl == CL_LETTER;
-			if (++cnt == TAG_MAX)
-				end = next;
-		}
 		after = j;
 		if (cnt == 0)
 			continue;
@@ -1155,6 +1183,7 @@ tags_init(struct tags *t)
 {
 	memset(t, 0, sizeof *t);
 	buf_init(&t->store);
+	t->fast = 1;
 }
 
 void
