@@ -139,6 +139,47 @@ entities(struct recin *in, struct record *r, const struct opts *o,
 	return 0;
 }
 
+/* What keeps an entity's value only the first time in a record. */
+struct repeats {
+	struct tags_set	 seen[TAGS_NKINDS];
+	struct buf	 fold, key;
+};
+
+/*
+ * Whether e is wanted and not a repeat: with *v and *n set to its value
+ * (case-folded with --lower).  found and kept count what was wanted and
+ * what was new.  Hashtags repeat case-insensitively.  Inline: it runs for
+ * every entity, and a call would cost about as much as its work.
+ */
+static inline int
+keep(const struct opts *o, struct tags *t, const struct tags_entity *e,
+    struct repeats *rep, const char **v, size_t *n, uint64_t *found,
+    uint64_t *kept)
+{
+	int k = (int)e->kind;
+
+	if (!(o->kinds & 1u << k))
+		return 0;
+	++*found;
+	*v = e->v;
+	*n = e->vlen;
+	if (o->lower) {
+		buf_reset(&rep->fold);
+		tags_fold(t, *v, *n, &rep->fold);
+		*v = rep->fold.data;
+		*n = rep->fold.len;
+	}
+	if (k == TAGS_HASHTAG && !o->lower) {
+		buf_reset(&rep->key);
+		tags_fold(t, *v, *n, &rep->key);
+		if (!tags_set_add(&rep->seen[k], rep->key.data, rep->key.len))
+			return 0;
+	} else if (!tags_set_add(&rep->seen[k], *v, *n))
+		return 0;
+	++*kept;
+	return 1;
+}
+
 /* The record's id for --tsv: a number as written, a string's value. */
 static void
 tsv_id(struct record *r, struct buf *line)
@@ -164,14 +205,12 @@ main(int argc, char *argv[])
 	struct recin in;
 	struct record r;
 	struct tags t;
-	struct tags_set seen[TAGS_NKINDS];
-	struct buf vals[TAGS_NKINDS], fold = BUF_INIT, key = BUF_INIT;
-	struct buf line = BUF_INIT;
-	const struct tags_entity *e;
+	struct repeats rep;
+	struct buf line = BUF_INIT, *val;
 	uint64_t found = 0, kept = 0;
 	double start = now_seconds();
 	const char *v;
-	size_t i, vn, idlen;
+	size_t i, vn, idlen, body;
 	int c, k, status = 0;
 
 	prog_init("tag-extract");
@@ -199,68 +238,51 @@ main(int argc, char *argv[])
 	out_open_main(&out, output);
 	rej = out_open_rejects(&rejects, rejects_path);
 	tags_init(&t);
-	for (k = 0; k < TAGS_NKINDS; k++) {
-		tags_set_init(&seen[k]);
-		buf_init(&vals[k]);
-	}
+	for (k = 0; k < TAGS_NKINDS; k++)
+		tags_set_init(&rep.seen[k]);
+	buf_init(&rep.fold);
+	buf_init(&rep.key);
 	record_init(&r);
 	recin_open(&in, argv, rej);
 	while (recin_next(&in, &r)) {
 		if (entities(&in, &r, &o, &t) != 0)
 			continue;
-		for (k = 0; k < TAGS_NKINDS; k++) {
-			tags_set_clear(&seen[k]);
-			buf_reset(&vals[k]);
-		}
-		buf_reset(&line);
-		if (o.tsv)
+		for (k = 0; k < TAGS_NKINDS; k++)
+			tags_set_clear(&rep.seen[k]);
+		if (o.tsv) {
+			buf_reset(&line);
 			tsv_id(&r, &line);
-		idlen = line.len;
-		for (i = 0; i < t.n; i++) {
-			e = &t.e[i];
-			k = (int)e->kind;
-			if (!(o.kinds & 1u << k))
-				continue;
-			found++;
-			v = e->v;
-			vn = e->vlen;
-			if (o.lower) {
-				buf_reset(&fold);
-				tags_fold(&t, v, vn, &fold);
-				v = fold.data;
-				vn = fold.len;
-			}
-			if (k == TAGS_HASHTAG && !o.lower) {
-				buf_reset(&key);
-				tags_fold(&t, v, vn, &key);
-				if (!tags_set_add(&seen[k], key.data, key.len))
+			idlen = line.len;
+			for (i = 0; i < t.n; i++) {
+				if (!keep(&o, &t, &t.e[i], &rep, &v, &vn, &found,
+				    &kept))
 					continue;
-			} else if (!tags_set_add(&seen[k], v, vn))
-				continue;
-			kept++;
-			if (o.tsv) {
 				buf_setlen(&line, idlen);
 				buf_addch(&line, '\t');
-				buf_addstr(&line, tags_kind_name[k]);
+				buf_addstr(&line, tags_kind_name[t.e[i].kind]);
 				buf_addch(&line, '\t');
 				tsv_add(&line, v, vn);
 				buf_addch(&line, '\n');
 				out_write(&out, line.data, line.len);
-				continue;
 			}
-			buf_addch(&vals[k], vals[k].len == 0 ? '[' : ',');
-			json_add_string(&vals[k], v, vn);
-		}
-		if (o.tsv)
 			continue;
+		}
+		/* each kind's array straight into the record, in text order */
 		for (k = 0; k < TAGS_NKINDS; k++) {
 			if (!(o.kinds & 1u << k))
 				continue;
-			if (vals[k].len == 0)
-				buf_addch(&vals[k], '[');
-			buf_addch(&vals[k], ']');
-			buf_add(record_edit(&r, tags_field[k]), vals[k].data,
-			    vals[k].len);
+			val = record_edit(&r, tags_field[k]);
+			buf_addch(val, '[');
+			body = val->len;
+			for (i = 0; i < t.n; i++) {
+				if ((int)t.e[i].kind != k || !keep(&o, &t,
+				    &t.e[i], &rep, &v, &vn, &found, &kept))
+					continue;
+				if (val->len > body)
+					buf_addch(val, ',');
+				json_add_string(val, v, vn);
+			}
+			buf_addch(val, ']');
 		}
 		record_write(&r, &out);
 	}
@@ -274,12 +296,10 @@ main(int argc, char *argv[])
 		    (unsigned long long)in.rejected, now_seconds() - start);
 	record_release(&r);
 	tags_release(&t);
-	for (k = 0; k < TAGS_NKINDS; k++) {
-		tags_set_release(&seen[k]);
-		buf_release(&vals[k]);
-	}
-	buf_release(&fold);
-	buf_release(&key);
+	for (k = 0; k < TAGS_NKINDS; k++)
+		tags_set_release(&rep.seen[k]);
+	buf_release(&rep.fold);
+	buf_release(&rep.key);
 	buf_release(&line);
 	if (rej != NULL)
 		out_close(rej);

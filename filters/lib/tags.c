@@ -1,9 +1,9 @@
 /*
  * tags: Telegram's entity rules over ICU character classes; see tags.h.
  *
- * Each finder walks the text once, jumping between candidate sigils with
- * memchr, so text without '#', '@', '$', '.' or ':' costs five memchr
- * passes and nothing else.
+ * One pass finds the bytes where an entity can start ('#', '$', '@', ':'
+ * and '.'), 32 at a time with AVX2, and hands each to its finder, so text
+ * without them costs that pass and nothing else.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -127,7 +127,7 @@ cp_at(const char *s, size_t n, size_t i, size_t *next)
 }
 
 /* The code point that ends at s[i] (i > 0); *start gets where it starts. */
-static uint32_t
+static inline uint32_t
 cp_ending(const char *s, size_t n, size_t i, size_t *start)
 {
 	size_t next;
@@ -147,7 +147,8 @@ cp_before(const char *s, size_t n, size_t i)
 	return cp_ending(s, n, i, &start);
 }
 
-static void
+/* Inline: a call costs about as much as adding the entity. */
+static inline void
 add(struct tags *t, enum tags_kind kind, size_t off, size_t len,
     size_t sigil)
 {
@@ -166,26 +167,54 @@ add(struct tags *t, enum tags_kind kind, size_t off, size_t len,
 }
 
 /*
+ * Most hashtags are a few ASCII letters, digits and '_' up to an ASCII
+ * byte: for those, the end of the run after the '#' at s[i] and *letter,
+ * without decoding; 0 for any other run (a non-ASCII character, or as
+ * long as the cap), which is walked one code point at a time.
+ */
+static size_t
+ascii_tag_end(const char *s, size_t n, size_t i, int *letter)
+{
+	size_t j;
+	int c, alpha = 0;
+
+	for (j = i + 1; j < n && j - i <= TAG_MAX; j++) {
+		c = (unsigned char)s[j];
+		if ((c | 0x20) >= 'a' && (c | 0x20) <= 'z')
+			alpha = 1;
+		else if (!is_digit(c) && c != '_')
+			break;
+	}
+	if (j - i > TAG_MAX || (j < n && (unsigned char)s[j] >= 0x80))
+		return 0;
+	*letter = alpha;
+	return j;
+}
+
+/*
+ * The finders below take the sigil (or other trigger) at s[i] and return
+ * where their scan goes on: no trigger before that is theirs to look at.
+ *
  * '#', not after a hashtag character; the longest run of them (the tag is
  * its first 256 code points, which must hold a letter); an optional
  * "@name" of 3-32 name characters when the run was not cut; and no '#'
  * right after all that.
  */
-static void
-find_hashtags(struct tags *t, const char *s, size_t n)
+static size_t
+hashtag_at(struct tags *t, const char *s, size_t n, size_t i)
 {
-	const char *q;
-	size_t i, j, k, next, cnt, end, after;
+	size_t j, k, next, cnt, end, after;
 	int cl, letter, cut;
 
-	for (i = 0; (q = memchr(s + i, '#', n - i)) != NULL; i = after) {
-		i = (size_t)(q - s);
-		after = i + 1;
-		if (i > 0 && is_tag_char(cp_before(s, n, i), &cl))
-			continue;
-		cnt = 0;
-		end = 0;
-		letter = cut = 0;
+	after = i + 1;
+	if (i > 0 && is_tag_char(cp_before(s, n, i), &cl))
+		return after;
+	cnt = 0;
+	end = 0;
+	letter = cut = 0;
+	if (t->fast && (j = ascii_tag_end(s, n, i, &letter)) > 0)
+		cnt = j - i - 1;
+	else
 		for (j = i + 1; j < n; j = next) {
 			if (!is_tag_char(cp_at(s, n, j, &next), &cl))
 				break;
@@ -197,22 +226,21 @@ find_hashtags(struct tags *t, const char *s, size_t n)
 			if (++cnt == TAG_MAX)
 				end = next;
 		}
-		after = j;
-		if (cnt == 0)
-			continue;
-		if (!cut)
-			end = j;
-		if (!cut && j < n && s[j] == '@') {
-			for (k = j + 1; k < n && k - j - 1 < NAME_MAX_LEN &&
-			    is_name_char((unsigned char)s[k]); k++)
-				;
-			if (k - j - 1 >= 3)
-				end = after = k;
-		}
-		if ((after < n && s[after] == '#') || !letter)
-			continue;
-		add(t, TAGS_HASHTAG, i, end - i, 1);
+	after = j;
+	if (cnt == 0)
+		return after;
+	if (!cut)
+		end = j;
+	if (!cut && j < n && s[j] == '@') {
+		for (k = j + 1; k < n && k - j - 1 < NAME_MAX_LEN &&
+		    is_name_char((unsigned char)s[k]); k++)
+			;
+		if (k - j - 1 >= 3)
+			end = after = k;
 	}
+	if ((after >= n || s[after] != '#') && letter)
+		add(t, TAGS_HASHTAG, i, end - i, 1);
+	return after;
 }
 
 /*
@@ -220,51 +248,40 @@ find_hashtags(struct tags *t, const char *s, size_t n)
  * letters; an optional "@name" of 3-32 name characters; then neither a
  * hashtag character nor '$'.
  */
-static void
-find_cashtags(struct tags *t, const char *s, size_t n)
+static size_t
+cashtag_at(struct tags *t, const char *s, size_t n, size_t i)
 {
-	const char *q;
-	size_t i, j, k, end, next;
+	size_t j, k, end, next;
 	uint32_t c;
 	int cl;
 
-	for (i = 0; (q = memchr(s + i, '$', n - i)) != NULL; ) {
-		i = (size_t)(q - s);
-		if (i > 0) {
-			c = cp_before(s, n, i);
-			if (c == '$' || is_tag_char(c, &cl)) {
-				i++;
-				continue;
-			}
-		}
-		j = i + 1;
-		if (n - j >= 5 && memcmp(s + j, "1INCH", 5) == 0)
-			j += 5;
-		else
-			while (j < n && s[j] >= 'A' && s[j] <= 'Z')
-				j++;
-		if (j - i - 1 < 1 || j - i - 1 > 8) {
-			i = j;
-			continue;
-		}
-		end = j;
-		if (j < n && s[j] == '@') {
-			for (k = j + 1; k < n && is_name_char((unsigned char)s[k]);
-			    k++)
-				;
-			if (k - j - 1 >= 3 && k - j - 1 <= NAME_MAX_LEN)
-				end = k;
-		}
-		if (end < n) {
-			c = cp_at(s, n, end, &next);
-			if (c == '$' || is_tag_char(c, &cl)) {
-				i = j;
-				continue;
-			}
-		}
-		add(t, TAGS_CASHTAG, i, end - i, 1);
-		i = end;
+	if (i > 0) {
+		c = cp_before(s, n, i);
+		if (c == '$' || is_tag_char(c, &cl))
+			return i + 1;
 	}
+	j = i + 1;
+	if (n - j >= 5 && memcmp(s + j, "1INCH", 5) == 0)
+		j += 5;
+	else
+		while (j < n && s[j] >= 'A' && s[j] <= 'Z')
+			j++;
+	if (j - i - 1 < 1 || j - i - 1 > 8)
+		return j;
+	end = j;
+	if (j < n && s[j] == '@') {
+		for (k = j + 1; k < n && is_name_char((unsigned char)s[k]); k++)
+			;
+		if (k - j - 1 >= 3 && k - j - 1 <= NAME_MAX_LEN)
+			end = k;
+	}
+	if (end < n) {
+		c = cp_at(s, n, end, &next);
+		if (c == '$' || is_tag_char(c, &cl))
+			return j;
+	}
+	add(t, TAGS_CASHTAG, i, end - i, 1);
+	return end;
 }
 
 /* The short usernames TDLib allows (fewer than 4 characters). */
@@ -288,30 +305,22 @@ short_name_ok(const char *s, size_t n)
  * '@', not after a word character; 2-32 name characters (the whole run);
  * no word character after; fewer than 4 only for the short names above.
  */
-static void
-find_mentions(struct tags *t, const char *s, size_t n)
+static size_t
+mention_at(struct tags *t, const char *s, size_t n, size_t i)
 {
-	const char *q;
-	size_t i, j, next, len;
+	size_t j, next, len;
 
-	for (i = 0; (q = memchr(s + i, '@', n - i)) != NULL; ) {
-		i = (size_t)(q - s);
-		if (i > 0 && is_word_char(cp_before(s, n, i))) {
-			i++;
-			continue;
-		}
-		for (j = i + 1; j < n && is_name_char((unsigned char)s[j]); j++)
-			;
-		len = j - i - 1;
-		if (len < 2 || len > NAME_MAX_LEN ||
-		    (j < n && is_word_char(cp_at(s, n, j, &next))) ||
-		    (len < 4 && !short_name_ok(s + i + 1, len))) {
-			i = j;
-			continue;
-		}
-		add(t, TAGS_MENTION, i, j - i, 1);
-		i = j;
-	}
+	if (i > 0 && is_word_char(cp_before(s, n, i)))
+		return i + 1;
+	for (j = i + 1; j < n && is_name_char((unsigned char)s[j]); j++)
+		;
+	len = j - i - 1;
+	if (len < 2 || len > NAME_MAX_LEN ||
+	    (j < n && is_word_char(cp_at(s, n, j, &next))) ||
+	    (len < 4 && !short_name_ok(s + i + 1, len)))
+		return j;
+	add(t, TAGS_MENTION, i, j - i, 1);
+	return j;
 }
 
 /* TDLib's is_url_unicode_symbol. */
@@ -381,8 +390,11 @@ path_end(const char *s, size_t n, size_t i)
 	return s[i] == '/' || e > i + 1 ? e : i;
 }
 
-/* Walk back from i over characters that pass ok, not before lo. */
-static size_t
+/*
+ * Walk back from i over characters that pass ok, not before lo.  Inline,
+ * so that ok is a direct call the compiler can inline in turn.
+ */
+static inline size_t
 walk_back(const char *s, size_t n, size_t lo, size_t i, int (*ok)(uint32_t))
 {
 	size_t p;
@@ -407,48 +419,40 @@ equals(const char *s, size_t n, const char *lit)
 }
 
 /* "tg://", "ton://" and "tonsite://" links. */
-static void
-find_tg_urls(struct tags *t, const char *s, size_t n)
+static size_t
+tg_url_at(struct tags *t, const char *s, size_t n, size_t i)
 {
-	const char *q;
-	size_t i, j, d, b;
+	size_t j, d, b = SIZE_MAX;
 
-	for (i = 0; n - i > 5 && (q = memchr(s + i, ':', n - i)) != NULL; ) {
-		i = (size_t)(q - s);
-		b = SIZE_MAX;
-		if (n - i >= 3 && s[i + 1] == '/' && s[i + 2] == '/') {
-			if (i >= 2 && lower_ascii(s[i - 2]) == 't' &&
-			    lower_ascii(s[i - 1]) == 'g')
-				b = i - 2;
-			else if (i >= 3 && lower_ascii(s[i - 3]) == 't' &&
-			    lower_ascii(s[i - 2]) == 'o' &&
-			    lower_ascii(s[i - 1]) == 'n')
-				b = i - 3;
-			else if (i >= 7 && lower_ascii(s[i - 7]) == 't' &&
-			    lower_ascii(s[i - 6]) == 'o' &&
-			    lower_ascii(s[i - 5]) == 'n' &&
-			    lower_ascii(s[i - 4]) == 's' &&
-			    lower_ascii(s[i - 3]) == 'i' &&
-			    lower_ascii(s[i - 2]) == 't' &&
-			    lower_ascii(s[i - 1]) == 'e')
-				b = i - 7;
-		}
-		if (b == SIZE_MAX) {
-			i++;
-			continue;
-		}
-		d = j = i + 3;
-		while (j < n && j - d != 253 &&
-		    (is_name_char((unsigned char)s[j]) || s[j] == '-'))
-			j++;
-		i = j;
-		if (j == d)
-			continue;
-		if (j < n && (s[j] == '/' || s[j] == '?' || s[j] == '#'))
-			j = path_end(s, n, j);
-		add(t, TAGS_URL, b, j - b, 0);
-		i = j;
+	if (n - i >= 3 && s[i + 1] == '/' && s[i + 2] == '/') {
+		if (i >= 2 && lower_ascii(s[i - 2]) == 't' &&
+		    lower_ascii(s[i - 1]) == 'g')
+			b = i - 2;
+		else if (i >= 3 && lower_ascii(s[i - 3]) == 't' &&
+		    lower_ascii(s[i - 2]) == 'o' &&
+		    lower_ascii(s[i - 1]) == 'n')
+			b = i - 3;
+		else if (i >= 7 && lower_ascii(s[i - 7]) == 't' &&
+		    lower_ascii(s[i - 6]) == 'o' &&
+		    lower_ascii(s[i - 5]) == 'n' &&
+		    lower_ascii(s[i - 4]) == 's' &&
+		    lower_ascii(s[i - 3]) == 'i' &&
+		    lower_ascii(s[i - 2]) == 't' &&
+		    lower_ascii(s[i - 1]) == 'e')
+			b = i - 7;
 	}
+	if (b == SIZE_MAX)
+		return i + 1;
+	d = j = i + 3;
+	while (j < n && j - d != 253 &&
+	    (is_name_char((unsigned char)s[j]) || s[j] == '-'))
+		j++;
+	if (j == d)
+		return j;
+	if (j < n && (s[j] == '/' || s[j] == '?' || s[j] == '#'))
+		j = path_end(s, n, j);
+	add(t, TAGS_URL, b, j - b, 0);
+	return j;
 }
 
 /* TDLib's is_email_address: user@domain with its length limits. */
@@ -668,109 +672,98 @@ url_candidate(struct tags *t, const char *s, size_t b, size_t e)
 }
 
 /*
- * TDLib's match_urls: around every '.' not followed by a space, the domain
- * characters on both sides, an optional user@ part, port, path and
- * http/https/ftp/tonsite scheme.  lo is where the scan resumes; nothing
- * before it is looked at again.
+ * TDLib's match_urls: around the '.' at s[dot] (not the last byte, nor
+ * followed by a space), the domain characters on both sides, an optional
+ * user@ part, port, path and http/https/ftp/tonsite scheme.  lo is where
+ * the scan went on after the last '.'; nothing before it is looked at
+ * again.
  */
-static void
-find_urls(struct tags *t, const char *s, size_t n)
+static size_t
+url_at(struct tags *t, const char *s, size_t n, size_t lo, size_t dot)
 {
-	const char *q;
-	size_t lo = 0, dot, db, de, at, ue, pe, ub, udb, pb, next, k, i;
+	size_t db, de, at, ue, pe, ub, udb, pb, next, k, i;
 	char proto[16];
 	uint32_t c;
 	int bad;
 
-	for (;;) {
-		if ((q = memchr(s + lo, '.', n - lo)) == NULL)
+	db = walk_back(s, n, lo, dot, is_domain_char);
+	at = SIZE_MAX;
+	for (de = dot; de < n; de = next) {
+		c = cp_at(s, n, de, &next);
+		if (c == '@')
+			at = de;
+		else if (!is_domain_char(c))
 			break;
-		dot = (size_t)(q - s);
-		if (dot + 1 == n)
-			break;
-		if (s[dot + 1] == ' ') {
-			lo = dot + 2;
-			continue;
-		}
-		db = walk_back(s, n, lo, dot, is_domain_char);
-		at = SIZE_MAX;
-		for (de = dot; de < n; de = next) {
-			c = cp_at(s, n, de, &next);
-			if (c == '@')
-				at = de;
-			else if (!is_domain_char(c))
-				break;
-		}
-		if (at != SIZE_MAX)
-			db = walk_back(s, n, lo, db, is_user_char);
-
-		ue = de;
-		if (ue < n && s[ue] == ':') {
-			for (pe = ue + 1; pe < n && is_digit(s[pe]); pe++)
-				;
-			for (pb = ue + 1; pb < pe && s[pb] == '0'; pb++)
-				;
-			if (pb != pe && pe - pb <= 5 &&
-			    strtoul(s + pb, NULL, 10) <= 65535)
-				ue = pe;
-		}
-		if (ue < n && (s[ue] == '/' || s[ue] == '?' || s[ue] == '#'))
-			ue = path_end(s, n, ue);
-		while (ue > dot + 1 && s[ue - 1] == '.')
-			ue--;
-
-		bad = 0;
-		ub = db;
-		if (ub != lo && s[ub - 1] == '@') {
-			if (at != SIZE_MAX)
-				bad = 1;
-			udb = walk_back(s, n, lo, ub - 1, is_user_char);
-			if (udb == ub - 1)
-				bad = 1;
-			ub = udb;
-		}
-		if (ub != lo) {
-			if (ub - lo >= 6 && memcmp(s + ub - 3, "://", 3) == 0) {
-				pb = walk_back(s, n, lo, ub - 3,
-				    is_protocol_char);
-				k = ub - 3 - pb;
-				if (k > sizeof proto)	/* only the tail counts */
-					pb = ub - 3 - (k = sizeof proto);
-				for (i = 0; i < k; i++)
-					proto[i] = (char)lower_ascii(s[pb + i]);
-				if (ends_with(proto, k, "http") &&
-				    !equals(proto, k, "shttp"))
-					ub -= 7;
-				else if (ends_with(proto, k, "https"))
-					ub -= 8;
-				else if (ends_with(proto, k, "ftp") &&
-				    !equals(proto, k, "tftp") &&
-				    !equals(proto, k, "sftp"))
-					ub -= 6;
-				else if (ends_with(proto, k, "tonsite"))
-					ub -= 10;
-				else
-					bad = 1;
-			} else {
-				c = cp_before(s, n, ub);
-				if (is_word_char(c) || c == '/' || c == '#' ||
-				    c == '@')
-					bad = 1;
-			}
-		}
-
-		if (!bad) {
-			if (ue > dot + 1)
-				url_candidate(t, s, ub, ue);
-			while (ue < n && s[ue] == '.')
-				ue++;
-		} else
-			while (s[ue - 1] != '.')
-				ue--;
-		if (ue <= dot)
-			ue = dot + 1;
-		lo = ue;
 	}
+	if (at != SIZE_MAX)
+		db = walk_back(s, n, lo, db, is_user_char);
+
+	ue = de;
+	if (ue < n && s[ue] == ':') {
+		for (pe = ue + 1; pe < n && is_digit(s[pe]); pe++)
+			;
+		for (pb = ue + 1; pb < pe && s[pb] == '0'; pb++)
+			;
+		if (pb != pe && pe - pb <= 5 &&
+		    strtoul(s + pb, NULL, 10) <= 65535)
+			ue = pe;
+	}
+	if (ue < n && (s[ue] == '/' || s[ue] == '?' || s[ue] == '#'))
+		ue = path_end(s, n, ue);
+	while (ue > dot + 1 && s[ue - 1] == '.')
+		ue--;
+
+	bad = 0;
+	ub = db;
+	if (ub != lo && s[ub - 1] == '@') {
+		if (at != SIZE_MAX)
+			bad = 1;
+		udb = walk_back(s, n, lo, ub - 1, is_user_char);
+		if (udb == ub - 1)
+			bad = 1;
+		ub = udb;
+	}
+	if (ub != lo) {
+		if (ub - lo >= 6 && memcmp(s + ub - 3, "://", 3) == 0) {
+			pb = walk_back(s, n, lo, ub - 3,
+			    is_protocol_char);
+			k = ub - 3 - pb;
+			if (k > sizeof proto)	/* only the tail counts */
+				pb = ub - 3 - (k = sizeof proto);
+			for (i = 0; i < k; i++)
+				proto[i] = (char)lower_ascii(s[pb + i]);
+			if (ends_with(proto, k, "http") &&
+			    !equals(proto, k, "shttp"))
+				ub -= 7;
+			else if (ends_with(proto, k, "https"))
+				ub -= 8;
+			else if (ends_with(proto, k, "ftp") &&
+			    !equals(proto, k, "tftp") &&
+			    !equals(proto, k, "sftp"))
+				ub -= 6;
+			else if (ends_with(proto, k, "tonsite"))
+				ub -= 10;
+			else
+				bad = 1;
+		} else {
+			c = cp_before(s, n, ub);
+			if (is_word_char(c) || c == '/' || c == '#' ||
+			    c == '@')
+				bad = 1;
+		}
+	}
+
+	if (!bad) {
+		if (ue > dot + 1)
+			url_candidate(t, s, ub, ue);
+		while (ue < n && s[ue] == '.')
+			ue++;
+	} else
+		while (s[ue - 1] != '.')
+			ue--;
+	if (ue <= dot)
+		ue = dot + 1;
+	return ue;
 }
 
 /*
@@ -781,7 +774,8 @@ find_urls(struct tags *t, const char *s, size_t n)
 static int
 card_valid(const char *s, size_t n)
 {
-	int d[19], nd = 0, sum = 0, i, p2, p4;
+	/* zeroed for GCC, which cannot see that 13 or more digits come */
+	int d[19] = { 0 }, nd = 0, sum = 0, i, p2, p4;
 	size_t k;
 
 	for (k = 0; k < n; k++)
@@ -872,73 +866,142 @@ entity_cmp(const void *a, const void *b)
 }
 
 /*
- * Merge the sorted runs t->e[run[i]..run[i + 1]) (one per finder) into
- * one sorted list, pairwise through a scratch array: linear in the
- * entities for the few runs there are.
+ * Where the finders start: '#', '$', '.', ':' and '@'.  Text has few of
+ * them, so one pass looks for all five and hands each to its finder.
  */
-static void
-merge_runs(struct tags *t, size_t *run, size_t nrun)
+static int
+is_trigger(unsigned char c)
 {
-	struct tags_entity *a = t->e, *b, *tmp;
-	size_t w, r, i, j, k, end;
+	return c == '#' || c == '$' || c == '.' || c == ':' || c == '@';
+}
 
-	b = xmalloc(t->n * sizeof *b);
-	for (w = 1; w < nrun; w *= 2) {
-		for (r = 0; r < nrun; r += 2 * w) {
-			i = run[r];
-			k = i;
-			j = r + w < nrun ? run[r + w] : run[nrun];
-			end = r + 2 * w < nrun ? run[r + 2 * w] : run[nrun];
-			while (i < (r + w < nrun ? run[r + w] : run[nrun]) &&
-			    j < end)
-				b[k++] = entity_cmp(&a[j], &a[i]) < 0 ? a[j++] :
-				    a[i++];
-			while (i < (r + w < nrun ? run[r + w] : run[nrun]))
-				b[k++] = a[i++];
-			while (j < end)
-				b[k++] = a[j++];
-		}
-		tmp = a;
-		a = b;
-		b = tmp;
+/* The first trigger in s[i..n), or n. */
+static size_t
+next_trigger_slow(const char *s, size_t n, size_t i)
+{
+	while (i < n && !is_trigger((unsigned char)s[i]))
+		i++;
+	return i;
+}
+
+#if defined(__x86_64__) && defined(__GNUC__)
+#include <immintrin.h>
+
+/*
+ * 0xFF for each of the 32 bytes at p that is a trigger, else 0.  No two
+ * triggers share a low nibble, so one shuffle gives for each byte the high
+ * nibble the trigger with its low nibble has (0xFF: none), and the byte is
+ * that trigger when its high nibble matches.  Bytes from 0x80 shuffle to
+ * 0, which their high nibble never is.
+ */
+__attribute__((target("avx2"))) static inline __m256i
+triggers32(const unsigned char *p)
+{
+	const __m256i high_of = _mm256_setr_epi8(
+	    4, -1, -1, 2, 2, -1, -1, -1, -1, -1, 3, -1, -1, -1, 2, -1,
+	    4, -1, -1, 2, 2, -1, -1, -1, -1, -1, 3, -1, -1, -1, 2, -1);
+	__m256i v = _mm256_loadu_si256((const __m256i *)p);
+	__m256i high = _mm256_and_si256(_mm256_srli_epi16(v, 4),
+	    _mm256_set1_epi8(0x0F));
+
+	return _mm256_cmpeq_epi8(_mm256_shuffle_epi8(high_of, v), high);
+}
+
+/*
+ * next_trigger_slow 64 bytes at a time while there are none, then 32;
+ * the last bytes as part of the last 32 again, or from a copy.
+ */
+__attribute__((target("avx2"))) static size_t
+next_trigger_avx2(const char *s, size_t n, size_t i)
+{
+	const unsigned char *p = (const unsigned char *)s;
+	unsigned char last[32];
+	__m256i a;
+	uint32_t m;
+
+	for (; n - i >= 64; i += 64) {
+		a = _mm256_or_si256(triggers32(p + i), triggers32(p + i + 32));
+		if (!_mm256_testz_si256(a, a))
+			break;
 	}
-	if (a != t->e) {
-		memcpy(t->e, a, t->n * sizeof *a);
-		b = a;
+	for (; n - i >= 32; i += 32)
+		if ((m = (uint32_t)_mm256_movemask_epi8(triggers32(p + i))) != 0)
+			return i + (size_t)__builtin_ctz(m);
+	if (i == n)
+		return n;
+	if (n >= 32)
+		m = (uint32_t)_mm256_movemask_epi8(triggers32(p + n - 32)) >>
+		    (32 - (n - i));
+	else {
+		memset(last, 0, sizeof last);
+		memcpy(last, p + i, n - i);
+		m = (uint32_t)_mm256_movemask_epi8(triggers32(last));
 	}
-	free(b);
+	return m != 0 ? i + (size_t)__builtin_ctz(m) : n;
+}
+#endif
+
+static size_t
+next_trigger(int avx2, const char *s, size_t n, size_t i)
+{
+#if defined(__x86_64__) && defined(__GNUC__)
+	if (avx2)
+		return next_trigger_avx2(s, n, i);
+#endif
+	(void)avx2;
+	return next_trigger_slow(s, n, i);
 }
 
 void
 tags_find(struct tags *t, const char *s, size_t n)
 {
-	size_t i, kept, end, run[7], nrun = 0;
+	/* where each finder goes on; a trigger before it is not looked at */
+	size_t hash = 0, cash = 0, mention = 0, tg = 0, url = 0;
+	size_t i, kept, end;
+	int avx2 = t->fast && cpu_avx2();
 	struct tags_entity *e;
 
 	t->n = 0;
-	/* each finder leaves its entities in text order: one run each */
-	run[nrun++] = t->n;
-	find_mentions(t, s, n);
-	run[nrun++] = t->n;
-	find_hashtags(t, s, n);
-	run[nrun++] = t->n;
-	find_cashtags(t, s, n);
-	run[nrun++] = t->n;
-	find_tg_urls(t, s, n);
-	run[nrun++] = t->n;
-	find_urls(t, s, n);
+	for (i = next_trigger(avx2, s, n, 0); i < n;
+	    i = next_trigger(avx2, s, n, i + 1))
+		switch (s[i]) {
+		case '#':
+			if (i >= hash)
+				hash = hashtag_at(t, s, n, i);
+			break;
+		case '$':
+			if (i >= cash)
+				cash = cashtag_at(t, s, n, i);
+			break;
+		case '@':
+			if (i >= mention)
+				mention = mention_at(t, s, n, i);
+			break;
+		case ':':
+			if (i >= tg && n - tg > 5)
+				tg = tg_url_at(t, s, n, i);
+			break;
+		case '.':
+			if (i >= url && i + 1 < n)
+				url = url_at(t, s, n, url, i);
+			break;
+		}
 	/* a card matters only when a URL or e-mail may start inside one */
-	for (i = run[nrun - 1]; i < t->n; i++)
-		if (in_card_chars(s, t->e[i].off)) {
-			run[nrun++] = t->n;
+	for (i = 0; i < t->n; i++)
+		if (t->e[i].kind >= TAGS_URL &&
+		    in_card_chars(s, t->e[i].off)) {
 			find_cards(t, s, n);
 			break;
 		}
-	run[nrun] = t->n;
+	/*
+	 * Each entity was found at its trigger, in text order, but a URL
+	 * starts before its '.' and the cards come last.  Entities that
+	 * compare equal are alike in every field: any sort gives one order.
+	 */
 	for (i = 1; i < t->n && entity_cmp(&t->e[i - 1], &t->e[i]) < 0; i++)
 		;
-	if (i < t->n)		/* the runs interleave */
-		merge_runs(t, run, nrun);
+	if (i < t->n)
+		qsort(t->e, t->n, sizeof *t->e, entity_cmp);
 	/* an entity starting inside a kept one goes, as do e-mails, cards */
 	for (i = kept = end = 0; i < t->n; i++) {
 		e = &t->e[i];
@@ -948,7 +1011,9 @@ tags_find(struct tags *t, const char *s, size_t n)
 		if (e->kind >= TAGS_NKINDS)
 			continue;
 		e->v = s + e->off + (e->len - e->vlen);
-		t->e[kept++] = *e;
+		if (kept != i)
+			t->e[kept] = *e;
+		kept++;
 	}
 	t->n = kept;
 }
@@ -1155,6 +1220,7 @@ tags_init(struct tags *t)
 {
 	memset(t, 0, sizeof *t);
 	buf_init(&t->store);
+	t->fast = 1;
 }
 
 void
@@ -1261,7 +1327,10 @@ set_append(struct tags_set *ts, const char *key, size_t n)
 	}
 	if (ts->n == 0)
 		ts->off[0] = 0;
-	buf_add(&ts->keys, key, n);
+	/* buf_add's work, without its call: this runs for every value */
+	buf_grow(&ts->keys, n);
+	memcpy(ts->keys.data + ts->keys.len, key, n);
+	buf_setlen(&ts->keys, ts->keys.len + n);
 	ts->off[++ts->n] = ts->keys.len;
 }
 

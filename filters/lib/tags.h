@@ -52,6 +52,8 @@ struct tags {
 	void			*casemap;	/* ICU UCaseMap, for folding */
 	uint16_t		*fold;		/* the BMP folded, filled as
 						 * met; see tags_fold */
+	int			 fast;		/* the fast paths are on (tests
+						 * turn them off to compare) */
 };
 
 void	tags_init(struct tags *);

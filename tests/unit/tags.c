@@ -30,6 +30,46 @@ found(struct tags *t, const char *s, int k)
 	return b.data;
 }
 
+/*
+ * Whether tags_find with the fast paths on (fast) and off (slow) finds
+ * the same entities in s[0..n), copied to a buffer of exactly n bytes so
+ * the sanitizers see any read past the end.
+ */
+static int
+same_entities(struct tags *fast, struct tags *slow, const char *s, size_t n)
+{
+	char *c = malloc(n > 0 ? n : 1);
+	size_t i;
+	int same;
+
+	memcpy(c, s, n);
+	tags_find(fast, c, n);
+	tags_find(slow, c, n);
+	same = fast->n == slow->n;
+	for (i = 0; same && i < fast->n; i++)
+		same = fast->e[i].kind == slow->e[i].kind &&
+		    fast->e[i].off == slow->e[i].off &&
+		    fast->e[i].len == slow->e[i].len &&
+		    fast->e[i].v == slow->e[i].v &&
+		    fast->e[i].vlen == slow->e[i].vlen;
+	if (!same)
+		printf("# fast and slow differ on '%.*s'\n", (int)n, s);
+	free(c);
+	return same;
+}
+
+/* The pieces random texts are made of: what the rules single out. */
+static const char *const piece[] = {
+	"#", "@", "$", ".", ":", "/", "?", " ", "\n", "_", "-", "'", ",", "(",
+	")", "[", "]", "a", "Z", "x", "1", "0", "tag", "INCH", "BTC", "gif",
+	"com", "org", "ton", "tg", "http", "https", "://", "www.", "mailto:",
+	"xn--", "4111 1111 1111 1111", "\xd1\x8f", "\xd0\x94", "\xe6\x97\xa5",
+	"\xe0\xa4\xae", "\xe0\xa4\xbe", "\xc2\xb7", "\xe2\x80\x8c",
+	"\xe2\x80\x8d", "\xc2\xb2", "\xe0\xb6\xa0", "\xf0\x9f\x94\xa5",
+	"\xef\xbc\x83", "\xc3\xa9", "\xcc\x81", "\xc2\xa0", "\xc2\xab",
+};
+#define NPIECE	(sizeof piece / sizeof piece[0])
+
 #define FOUND(s, k, want) CHECK(strcmp(found(&t, s, k), want) == 0, \
 	"%s %s -> '%s' (got '%s')", tags_kind_name[k], s, want, \
 	found(&t, s, k))
@@ -137,6 +177,60 @@ main(void)
 		}
 		ucasemap_close(cm);
 		CHECK(allok, "tags_fold: the table path matches ICU");
+	}
+
+	/*
+	 * The fast paths (the AVX2 scan for trigger bytes, ASCII hashtags)
+	 * against the slow: random texts of the pieces above, two pieces
+	 * after every length of padding to 140 bytes (entities across the
+	 * 32- and 64-byte blocks the scan reads, and in the last bytes it
+	 * reads again), and runs around the hashtag cap.
+	 */
+	{
+		struct tags slow;
+		struct buf r = BUF_INIT;
+		static const char *const pad[] = { "x", " ", "#", ".",
+		    "\xd1\x8f" };
+		uint32_t seed = 7;
+		size_t p, k, m;
+		int round, good = 1;
+
+		tags_init(&slow);
+		slow.fast = 0;
+		for (round = 0; round < 20000 && good; round++) {
+			buf_reset(&r);
+			seed = seed * 1103515245 + 12345;
+			for (k = (seed >> 16) % 200; k > 0; k--) {
+				seed = seed * 1103515245 + 12345;
+				buf_addstr(&r, piece[(seed >> 16) % NPIECE]);
+			}
+			good = same_entities(&t, &slow, r.data, r.len);
+		}
+		for (p = 0; p < sizeof pad / sizeof pad[0] && good; p++)
+			for (k = 0; k <= 140 && good; k++)
+				for (m = 0; m < NPIECE && good; m++) {
+					buf_reset(&r);
+					while (r.len < k)
+						buf_addstr(&r, pad[p]);
+					buf_addstr(&r, piece[m]);
+					buf_addstr(&r, "a");
+					buf_addstr(&r, piece[(m + k) % NPIECE]);
+					good = same_entities(&t, &slow, r.data,
+					    r.len);
+				}
+		for (k = 250; k <= 262 && good; k++)
+			for (m = 0; m < NPIECE && good; m++) {
+				buf_reset(&r);
+				buf_addch(&r, '#');
+				for (p = 0; p < k; p++)
+					buf_addch(&r, p == k / 2 ? '1' : 'a');
+				buf_addstr(&r, piece[m]);
+				buf_addstr(&r, "abc");
+				good = same_entities(&t, &slow, r.data, r.len);
+			}
+		CHECK(good, "tags_find: the fast paths find what the slow do");
+		buf_release(&r);
+		tags_release(&slow);
 	}
 
 	tags_set_init(&set);
