@@ -787,8 +787,7 @@ static inline uint64_t
 ends_hash(const char *s, size_t n)
 {
 	const unsigned char *u = (const unsigned char *)s;
-	unsigned __int128 m;
-	uint64_t a, b;
+	uint64_t a, b, h;
 	uint32_t x, y;
 
 	if (n >= 8) {
@@ -804,9 +803,10 @@ ends_hash(const char *s, size_t n)
 		    (uint64_t)u[n - 1] << 16 : 0;
 		b = 0;
 	}
-	m = (unsigned __int128)(a ^ 0x9E3779B97F4A7C15u) *
-	    (b ^ n ^ 0xC2B2AE3D27D4EB4Fu);
-	return (uint64_t)m ^ (uint64_t)(m >> 64);
+	/* Each product's high bits, which the callers use, hang on all of
+	 * its factor's bits. */
+	h = a * 0x9E3779B97F4A7C15u + (b ^ n) * 0xC2B2AE3D27D4EB4Fu;
+	return h ^ h >> 29;
 }
 
 /* Probes same_bytes makes before it gives up (the copy is folded). */
