@@ -682,6 +682,7 @@ static size_t
 url_at(struct tags *t, const char *s, size_t n, size_t lo, size_t dot)
 {
 	size_t db, de, at, ue, pe, ub, udb, pb, next, k, i;
+	unsigned long port;
 	char proto[16];
 	uint32_t c;
 	int bad;
@@ -704,8 +705,10 @@ url_at(struct tags *t, const char *s, size_t n, size_t lo, size_t dot)
 			;
 		for (pb = ue + 1; pb < pe && s[pb] == '0'; pb++)
 			;
-		if (pb != pe && pe - pb <= 5 &&
-		    strtoul(s + pb, NULL, 10) <= 65535)
+		/* The digits by hand: strtoul would read on past pe. */
+		for (port = 0, i = pb; i < pe && i - pb < 6; i++)
+			port = port * 10 + (unsigned long)(s[i] - '0');
+		if (pb != pe && pe - pb <= 5 && port <= 65535)
 			ue = pe;
 	}
 	if (ue < n && (s[ue] == '/' || s[ue] == '?' || s[ue] == '#'))

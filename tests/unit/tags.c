@@ -117,6 +117,10 @@ main(void)
 	FOUND("", TAGS_URL, "");
 	FOUND(".", TAGS_URL, "");
 	FOUND("a.", TAGS_URL, "");
+	/* A port the text ends in: digits after the end are not its. */
+	tags_find(&t, "x.com:6553" "9", 10);
+	CHECK(t.n == 1 && t.e[0].len == 10,
+	    "url: the port at the end of the text is read to there only");
 
 	CHECK(tags_from_export(&t, te, strlen(te), &why) == 0 && t.n == 2 &&
 	    t.e[0].kind == TAGS_HASHTAG && t.e[0].vlen == 1 &&
