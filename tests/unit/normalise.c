@@ -169,6 +169,29 @@ same_result(struct normalise *fast, struct normalise *slow, const char *s,
 	    (ar < 0 || (an == bn && memcmp(a, b, an) == 0));
 }
 
+/*
+ * The code points the sweeps try: all below U+0800 and every 61st above,
+ * surrogates aside.
+ */
+static int
+swept(uint32_t c)
+{
+	return (c < 0x800 || c % 61 == 0) && (c < 0xD800 || c > 0xDFFF);
+}
+
+/* text: filler[0..j), the character c, filler[j..fl). */
+static void
+in_filler(struct buf *text, const char *filler, size_t fl, size_t j,
+    uint32_t c)
+{
+	unsigned char u8[4];
+
+	buf_reset(text);
+	buf_add(text, filler, j);
+	buf_add(text, (char *)u8, utf8_encode(u8, c));
+	buf_add(text, filler + j, fl - j);
+}
+
 /* Fill b with up to max - 1 pieces drawn at random (an LCG on *seed). */
 static void
 random_pieces(struct buf *b, unsigned *seed, size_t max,
@@ -458,19 +481,10 @@ main(void)
 				}
 			}
 			for (c = 1; c < 0x10000 && allok; c++) {
-				char u8[4];
-				size_t k;
-
-				if (c >= 0x800 && c % 61 != 0)
+				if (!swept(c))
 					continue;
-				if (c >= 0xD800 && c <= 0xDFFF)
-					continue;
-				k = utf8_encode((unsigned char *)u8, c);
 				for (j = 0; j <= fl && allok; j++) {
-					buf_reset(&text);
-					buf_add(&text, filler, j);
-					buf_add(&text, u8, k);
-					buf_add(&text, filler + j, fl - j);
+					in_filler(&text, filler, fl, j, c);
 					if (!same_result(&fast, &slow,
 					    text.data, text.len) ||
 					    !same_result(&mid, &slow,
@@ -543,19 +557,10 @@ main(void)
 			/* every clean-up step on, or none */
 			for (c = 1; c < 0x10000 && allok && f % 16 % 7 == 0;
 			    c++) {
-				char u8[4];
-				size_t k;
-
-				if (c >= 0x800 && c % 61 != 0)
+				if (!swept(c))
 					continue;
-				if (c >= 0xD800 && c <= 0xDFFF)
-					continue;
-				k = utf8_encode((unsigned char *)u8, c);
 				for (j = 0; j <= fl && allok; j++) {
-					buf_reset(&text);
-					buf_add(&text, filler, j);
-					buf_add(&text, u8, k);
-					buf_add(&text, filler + j, fl - j);
+					in_filler(&text, filler, fl, j, c);
 					buf_addstr(&text, "x\xc2\xa0y");
 					buf_add(&text, filler, fl);
 					if (!same_result(&regions, &whole,
