@@ -824,60 +824,130 @@ out:
 	return ret;
 }
 
+/*
+ * The escape at q, decoded to *d (at most as long as the escape); where
+ * the text goes on, or NULL at a lone surrogate.
+ */
+static inline const char *
+unescape(const char *q, const char *end, char **d)
+{
+	const char *p = q + 2;
+	uint32_t cp, lo;
+
+	switch (q[1]) {
+	case 'b': *(*d)++ = '\b'; return p;
+	case 'f': *(*d)++ = '\f'; return p;
+	case 'n': *(*d)++ = '\n'; return p;
+	case 'r': *(*d)++ = '\r'; return p;
+	case 't': *(*d)++ = '\t'; return p;
+	case 'u': break;
+	default: *(*d)++ = q[1]; return p;
+	}
+	cp = (uint32_t)(hexval(q[2]) << 12 | hexval(q[3]) << 8 |
+	    hexval(q[4]) << 4 | hexval(q[5]));
+	p = q + 6;
+	if (cp >= 0xDC00 && cp <= 0xDFFF)
+		return NULL;
+	if (cp >= 0xD800 && cp <= 0xDBFF) {
+		if (end - p < 6 || p[0] != '\\' || p[1] != 'u')
+			return NULL;
+		lo = (uint32_t)(hexval(p[2]) << 12 | hexval(p[3]) << 8 |
+		    hexval(p[4]) << 4 | hexval(p[5]));
+		if (lo < 0xDC00 || lo > 0xDFFF)
+			return NULL;
+		cp = 0x10000 + ((cp - 0xD800) << 10) + (lo - 0xDC00);
+		p += 6;
+	}
+	*d += utf8_encode((unsigned char *)*d, cp);
+	return p;
+}
+
+#if defined(__x86_64__) && defined(__GNUC__)
+/*
+ * json_decode_string's loop with AVX2: each block of 32 bytes (or the
+ * last ones and NULs) is stored whole, then the output goes on from its
+ * first backslash, if any.  Returns where it stopped: end, or the lone
+ * surrogate's escape.
+ */
+__attribute__((target("avx2"))) static const char *
+decode_avx2(const char *p, const char *end, char **dp)
+{
+	const __m256i bs = _mm256_set1_epi8('\\');
+	char *d = *dp;
+	const char *q;
+	__m256i v;
+	uint32_t m;
+	size_t len, k;
+
+	for (;;) {
+		for (;; p += 32, d += 32) {
+			if ((len = (size_t)(end - p)) < 32) {
+				v = load_short((const unsigned char *)p, len);
+				_mm256_storeu_si256((__m256i *)d, v);
+				m = (uint32_t)_mm256_movemask_epi8(
+				    _mm256_cmpeq_epi8(v, bs));
+				break;
+			}
+			v = _mm256_loadu_si256((const __m256i *)p);
+			_mm256_storeu_si256((__m256i *)d, v);
+			m = (uint32_t)_mm256_movemask_epi8(
+			    _mm256_cmpeq_epi8(v, bs));
+			if (m != 0)
+				break;
+		}
+		k = m != 0 ? (size_t)__builtin_ctz(m) : len;
+		p += k;
+		d += k;
+		if (m == 0 || (q = unescape(p, end, &d)) == NULL)
+			break;
+		p = q;
+	}
+	_mm256_zeroupper();
+	*dp = d;
+	return p;
+}
+#endif
+
+/*
+ * Decoding never lengthens: every escape is at least as long as what it
+ * stands for.  So one room check, then straight stores, which with AVX2
+ * are whole blocks of 32 bytes: the room has that much more.
+ */
+#define DECODE_ROOM	32
+
 int
 json_decode_string(const char *s, size_t n, struct buf *out, size_t *bad)
 {
 	const char *p = s, *end = s + n, *q;
-	uint32_t cp, lo;
 	char *d;
 
-	/*
-	 * Decoding never lengthens: every escape is at least as long as
-	 * what it stands for.  So one room check, then straight stores.
-	 */
-	buf_grow(out, n);
+	buf_grow(out, n + DECODE_ROOM);
 	d = out->data + out->len;
+#if defined(__x86_64__) && defined(__GNUC__)
+	if (simd) {
+		if ((p = decode_avx2(p, end, &d)) < end)
+			goto lone;
+		buf_setlen(out, (size_t)(d - out->data));
+		return 0;
+	}
+#endif
 	while (p < end) {
-		q = memchr(p, '\\', (size_t)(end - p));
-		if (q == NULL) {
+		if ((q = memchr(p, '\\', (size_t)(end - p))) == NULL) {
 			memcpy(d, p, (size_t)(end - p));
 			d += end - p;
 			break;
 		}
 		memcpy(d, p, (size_t)(q - p));
 		d += q - p;
-		p = q + 2;
-		switch (q[1]) {
-		case 'b': *d++ = '\b'; continue;
-		case 'f': *d++ = '\f'; continue;
-		case 'n': *d++ = '\n'; continue;
-		case 'r': *d++ = '\r'; continue;
-		case 't': *d++ = '\t'; continue;
-		case 'u': break;
-		default: *d++ = q[1]; continue;
-		}
-		cp = (uint32_t)(hexval(q[2]) << 12 | hexval(q[3]) << 8 |
-		    hexval(q[4]) << 4 | hexval(q[5]));
-		p = q + 6;
-		if (cp >= 0xDC00 && cp <= 0xDFFF)
+		if ((p = unescape(q, end, &d)) == NULL) {
+			p = q;
 			goto lone;
-		if (cp >= 0xD800 && cp <= 0xDBFF) {
-			if (end - p < 6 || p[0] != '\\' || p[1] != 'u')
-				goto lone;
-			lo = (uint32_t)(hexval(p[2]) << 12 |
-			    hexval(p[3]) << 8 | hexval(p[4]) << 4 |
-			    hexval(p[5]));
-			if (lo < 0xDC00 || lo > 0xDFFF)
-				goto lone;
-			cp = 0x10000 + ((cp - 0xD800) << 10) + (lo - 0xDC00);
-			p += 6;
 		}
-		d += utf8_encode((unsigned char *)d, cp);
 	}
 	buf_setlen(out, (size_t)(d - out->data));
 	return 0;
 lone:
-	*bad = (size_t)(q - s);
+	*bad = (size_t)(p - s);
 	buf_setlen(out, (size_t)(d - out->data));
 	return -1;
 }
