@@ -731,7 +731,7 @@ clean_len(struct normalise *t, const char *s, size_t n)
 		 * its words (Cyrillic, say); two-byte ones decoded inline.
 		 */
 		for (;;) {
-			if (vec && *p >= 0xC2 && *p < 0xE0 &&
+			if (vec && p < end && *p >= 0xC2 && *p < 0xE0 &&
 			    t->clean.n[*p & 0x1F])
 				break;
 			p = skip_two_byte(t, p, end, mask);
