@@ -881,18 +881,13 @@ decode_avx2(const char *p, const char *end, char **dp)
 
 	for (;;) {
 		for (;; p += 32, d += 32) {
-			if ((len = (size_t)(end - p)) < 32) {
-				v = load_short((const unsigned char *)p, len);
-				_mm256_storeu_si256((__m256i *)d, v);
-				m = (uint32_t)_mm256_movemask_epi8(
-				    _mm256_cmpeq_epi8(v, bs));
-				break;
-			}
-			v = _mm256_loadu_si256((const __m256i *)p);
+			len = (size_t)(end - p);
+			v = len < 32 ? load_short((const unsigned char *)p,
+			    len) : _mm256_loadu_si256((const __m256i *)p);
 			_mm256_storeu_si256((__m256i *)d, v);
 			m = (uint32_t)_mm256_movemask_epi8(
 			    _mm256_cmpeq_epi8(v, bs));
-			if (m != 0)
+			if (m != 0 || len < 32)
 				break;
 		}
 		k = m != 0 ? (size_t)__builtin_ctz(m) : len;
