@@ -17,13 +17,13 @@ fi
 bytes=$(size_of "$in")
 echo "compress-archive ($bytes bytes of records)"
 
-bench "zstd -3 (single frame)" "$bytes" "zstd -3 -q -c '$in' >'$WORK/z.zst'"
-z=$BENCH_MBPS
-bench "compress-archive -T 1" "$bytes" "'$CA' -T 1 '$in' >'$WORK/a.zst'"
-t1=$BENCH_MBPS
-bench "compress-archive -T 2" "$bytes" "'$CA' -T 2 '$in' >'$WORK/a2.zst'"
-t2=$BENCH_MBPS
-bench "compress-archive --raw -T 1 (no record check)" "$bytes" "'$CA' --raw -T 1 '$in' >/dev/null"
+bench_side "$bytes" \
+    "zstd -3 (single frame)" "zstd -3 -q -c '$in' >'$WORK/z.zst'" \
+    "compress-archive -T 1" "'$CA' -T 1 '$in' >'$WORK/a.zst'" \
+    "compress-archive -T 2" "'$CA' -T 2 '$in' >'$WORK/a2.zst'" \
+    "compress-archive --raw -T 1 (no record check)" \
+    "'$CA' --raw -T 1 '$in' >/dev/null"
+z=$BENCH_MBPS1 t1=$BENCH_MBPS2 t2=$BENCH_MBPS3
 verdict "-T 1 speed / zstd -3" "$(ratio "$t1" "$z")" 0.9
 verdict "-T 2 speed / zstd -3" "$(ratio "$t2" "$z")" 1.6
 zs=$(size_of "$WORK/z.zst")
@@ -32,10 +32,10 @@ echo "  sizes: zstd -3 $zs, compress-archive (1 MiB frames) $as"
 verdict "zstd -3 size / archive size (<= 5% larger)" "$(ratio "$zs" "$as")" 0.95
 cmp -s "$WORK/a.zst" "$WORK/a2.zst" || echo "  -T 2 output DIFFERS from -T 1"
 
-bench "zstd -d" "$bytes" "zstd -q -d -c '$WORK/z.zst' >/dev/null"
-zd=$BENCH_MBPS
-bench "compress-archive -d" "$bytes" "'$CA' -d '$WORK/a.zst' >/dev/null"
-ad=$BENCH_MBPS
+bench_side "$bytes" \
+    "zstd -d" "zstd -q -d -c '$WORK/z.zst' >/dev/null" \
+    "compress-archive -d" "'$CA' -d '$WORK/a.zst' >/dev/null"
+zd=$BENCH_MBPS1 ad=$BENCH_MBPS2
 verdict "-d speed / zstd -d" "$(ratio "$ad" "$zd")" 0.9
 
 # A 1 GB archive: the records repeated with new ids.

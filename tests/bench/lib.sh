@@ -8,9 +8,10 @@ BENCH_RUNS=${BENCH_RUNS:-5}
 # the fastest wall time in seconds; BEST_CPU is set to the least CPU time
 # (user + system, the command and all it started) of the runs: on a shared
 # or busy machine the wall time also counts time spent waiting for a core.
+# When BENCH_BEFORE is set, it runs untimed before each run.
 best_seconds() {
-	python3 "$TOP/tests/bench/besttime.py" "$BENCH_RUNS" "$1" \
-	    >"$WORK/times" || return 1
+	python3 "$TOP/tests/bench/besttime.py" "$BENCH_RUNS" \
+	    ${BENCH_BEFORE:+-b "$BENCH_BEFORE"} "$1" >"$WORK/times" || return 1
 	read -r _bwall BEST_CPU <"$WORK/times"
 	echo "$_bwall"
 }
@@ -29,6 +30,24 @@ bench() {
 	BENCH_CPU_MBPS=$(mbps "$2" "$BEST_CPU")
 	printf '  %-48s %9s MB/s  (%ss; cpu %ss, %s MB/s)\n' "$1" \
 	    "$BENCH_MBPS" "$_bs" "$BEST_CPU" "$BENCH_CPU_MBPS"
+}
+
+# bench_side BYTES LABEL CMD [LABEL CMD]...: bench for each CMD, their runs
+# taking turns, so that the ratios between them hold when the machine's
+# speed drifts during the run; sets BENCH_MBPS1, BENCH_MBPS2, ... in order.
+bench_side() {
+	_bytes=$1
+	shift
+	python3 "$TOP/tests/bench/besttime.py" "$BENCH_RUNS" -l "$@" \
+	    >"$WORK/times" || return 1
+	_i=1
+	while read -r _bwall _bcpu _label; do
+		_m=$(mbps "$_bytes" "$_bwall")
+		eval "BENCH_MBPS$_i=\$_m"
+		printf '  %-48s %9s MB/s  (%ss; cpu %ss, %s MB/s)\n' "$_label" \
+		    "$_m" "$_bwall" "$_bcpu" "$(mbps "$_bytes" "$_bcpu")"
+		_i=$((_i + 1))
+	done <"$WORK/times"
 }
 
 # ratio A B: print A/B to two decimals

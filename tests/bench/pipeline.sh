@@ -5,8 +5,12 @@
 n=$(size_of "$CORPUS_TXT")
 P=$TOP/pipelines
 export PATH="$BIN:$PATH"
+# Each run writes a new archive, as a user's run on a new dump does: the
+# archive of the run before is removed untimed, not replaced in the run.
+BENCH_BEFORE="rm -f '$WORK/chain.jsonl.zst'"
 bench "whole chain (telegram-archive)" "$n" \
     "'$P/telegram-archive' '$CORPUS_TXT' '$WORK/chain.jsonl.zst'"
+BENCH_BEFORE=
 chain=$BENCH_MBPS
 verdict "whole chain MB/s of dump" "$chain" 150
 # Each stage alone, on what it reads in the chain, to name the slowest.
@@ -32,10 +36,11 @@ mkdir -p "$WORK/dumps"
 rm -f "$WORK"/dumps/*.txt
 awk -v dir="$WORK/dumps" '/^Forwarded from / { n++ } { print > (dir "/d" (int(n / 4000) % 8) ".txt") }' "$CORPUS_TXT"
 for j in 1 2; do
-	rm -rf "$WORK/dc"
+	BENCH_BEFORE="rm -rf '$WORK/dc'"
 	bench "dedupe-corpus -j $j -P $j (8 dumps)" "$n" \
 	    "'$P/dedupe-corpus' -j $j -P $j '$WORK/dc' '$WORK'/dumps/d*.txt"
 	eval "dc$j=\$BENCH_MBPS"
 done
+BENCH_BEFORE=
 echo "  dedupe-corpus scaling, 2 workers / 1: $(ratio "$dc2" "$dc1")x"
 rm -rf "$WORK/dc" "$WORK/dumps"
