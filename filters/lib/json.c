@@ -507,33 +507,41 @@ fail(struct json_err *e, const char *at, const char *msg)
 }
 
 /*
- * The text at u up to a '"', '\\' or control, or end, in the line k knows
- * to be valid UTF-8.  Its bits end with one for the line's end, which
+ * The text at u up to a '"', '\\' or control, or end, from the bits of the
+ * line k knows (k->masked).  They end with one for the line's end, which
  * stops the search.
  */
 static inline const unsigned char *
-skip_known(const struct json_known *k, const unsigned char *u,
+skip_masked(const struct json_known *k, const unsigned char *u,
     const unsigned char *end)
 {
 	const unsigned char *q, *base = (const unsigned char *)k->p;
 	const uint32_t *w;
 	uint32_t bits;
-	uint64_t m;
 	size_t i;
 
-	if (k->masked) {
-		i = (size_t)(u - base);
-		w = k->mask + i / 32;
-		if ((bits = *w >> (i % 32)) != 0)
-			q = u + __builtin_ctz(bits);
-		else {
-			while ((bits = *++w) == 0)
-				;
-			q = base + (size_t)(w - k->mask) * 32 +
-			    __builtin_ctz(bits);
-		}
-		return q < end ? q : end;
+	i = (size_t)(u - base);
+	w = k->mask + i / 32;
+	if ((bits = *w >> (i % 32)) != 0)
+		q = u + __builtin_ctz(bits);
+	else {
+		while ((bits = *++w) == 0)
+			;
+		q = base + (size_t)(w - k->mask) * 32 + __builtin_ctz(bits);
 	}
+	return q < end ? q : end;
+}
+
+/* The same in any line k knows to be valid UTF-8. */
+static inline const unsigned char *
+skip_known(const struct json_known *k, const unsigned char *u,
+    const unsigned char *end)
+{
+	const unsigned char *q;
+	uint64_t m;
+
+	if (k->masked)
+		return skip_masked(k, u, end);
 	if ((q = special_fast(u, end)) != NULL)
 		return q;
 	for (; end - u >= 8; u += 8)
@@ -656,11 +664,23 @@ static inline const char *
 scan_string(const char *p, const char *end, const struct json_known *k,
     int *escaped, struct json_err *e)
 {
+	const unsigned char *u = (const unsigned char *)p + 1;
+
 	*escaped = 0;
+	if (k != NULL && k->masked) {
+		/*
+		 * Most strings hold no escape: their first stop, found here
+		 * without a call, is their closing quote.  Any other stop is
+		 * found again by scan_known.
+		 */
+		u = skip_masked(k, u, (const unsigned char *)end);
+		if (u < (const unsigned char *)end && *u == '"')
+			return (const char *)u + 1;
+	}
 	if (k != NULL)
-		return scan_known(k, (const unsigned char *)p + 1,
-		    (const unsigned char *)end, escaped, e);
-	return scan_plain((const unsigned char *)p + 1, end, escaped, e);
+		return scan_known(k, u, (const unsigned char *)end, escaped,
+		    e);
+	return scan_plain(u, end, escaped, e);
 }
 
 const char *
