@@ -275,6 +275,29 @@ text_avx2(const unsigned char *p, size_t n, unsigned char *d, int *escaped)
 	size_t i = 0, at, s, len;
 
 	while ((len = n - i) > 0) {
+		/*
+		 * Blocks with more after them, while each is plain text: no
+		 * special, no E2 when escaping, good UTF-8.  The first that
+		 * is not is looked at again by the steps below.
+		 */
+		for (; len > 32; len -= 32) {
+			v = _mm256_loadu_si256((const __m256i *)(p + i));
+			if (d != NULL)
+				_mm256_storeu_si256((__m256i *)(d + i), v);
+			if (specials(v) != 0)
+				break;
+			if (_mm256_movemask_epi8(v) == 0)
+				err = cut_short(prev);
+			else if (d != NULL && _mm256_movemask_epi8(
+			    _mm256_cmpeq_epi8(v, e2)) != 0)
+				break;
+			else
+				err = utf8_errors(v, prev, hi1, lo1, hi2);
+			if (!_mm256_testz_si256(err, err))
+				break;
+			prev = v;
+			i += 32;
+		}
 		if (len >= 32) {
 			at = i;
 			v = _mm256_loadu_si256((const __m256i *)(p + i));
