@@ -934,38 +934,112 @@ flag_keyed(struct dedupe *d, const char *text)
 	}
 }
 
+/* Room for one more paragraph, which it returns. */
+static inline struct para *
+para_add(struct dedupe *d, size_t off, size_t len)
+{
+	struct para *pa;
+
+	if (d->npara == d->cappara) {
+		d->cappara = d->cappara ? d->cappara * 2 : 64;
+		d->para = xrealloc(d->para, d->cappara, sizeof *d->para);
+	}
+	pa = &d->para[d->npara++];
+	pa->off = off;
+	pa->len = len;
+	return pa;
+}
+
+/* Split text at its LFs, or escapes \n (json_nl); -1: other escapes. */
+static int
+split_text(struct dedupe *d, const char *text, size_t n, int json_nl)
+{
+	const char *p = text, *end = text + n, *nl;
+
+	for (;;) {
+		nl = memchr(p, json_nl ? '\\' : '\n', (size_t)(end - p));
+		para_add(d, (size_t)(p - text), (size_t)((nl != NULL ? nl :
+		    end) - p));
+		if (nl == NULL)
+			return 0;
+		if (json_nl && (end - nl < 2 || nl[1] != 'n'))
+			return -1;
+		p = nl + 1 + (json_nl != 0);
+	}
+}
+
+/*
+ * split_text for json_nl text whose backslashes are flagged in bits (bit
+ * at + i for text[i], among others), and the byte after it too (a JSON
+ * string's closing quote): from the words of bits, not the bytes.  A
+ * flagged byte that is no backslash (a quote, which only an escape lets
+ * in) is passed over like any other.
+ */
+static int
+split_bits(struct dedupe *d, const char *text, size_t n, const uint32_t *bits,
+    size_t at)
+{
+	size_t w = at / 32, start = 0, i;
+	uint32_t m = bits[w] & (UINT32_MAX << at % 32);
+
+	for (;;) {
+		/* The flag at text[n] ends the search. */
+		while (m == 0)
+			m = bits[++w];
+		i = w * 32 + (size_t)__builtin_ctz(m) - at;
+		m &= m - 1;
+		if (i >= n)
+			break;
+		if (text[i] != '\\')
+			continue;
+		para_add(d, start, i - start);
+		if (n - i < 2 || text[i + 1] != 'n')
+			return -1;
+		start = i + 2;
+	}
+	para_add(d, start, n - start);
+	return 0;
+}
+
+static size_t	decide(struct dedupe *, const char *, int64_t);
+
 size_t
 dedupe_text(struct dedupe *d, const char *text, size_t n, int json_nl,
     int64_t id)
 {
-	const char *p = text, *end = text + n, *nl, *kbase, *tk, *s;
+	d->npara = 0;
+	if (split_text(d, text, n, json_nl) != 0) {
+		d->npara = 0;
+		return DEDUPE_OTHER_ESCAPES;
+	}
+	return decide(d, text, id);
+}
+
+size_t
+dedupe_text_bits(struct dedupe *d, const char *text, size_t n,
+    const uint32_t *bits, size_t at, int64_t id)
+{
+	d->npara = 0;
+	if (split_bits(d, text, n, bits, at) != 0) {
+		d->npara = 0;
+		return DEDUPE_OTHER_ESCAPES;
+	}
+	return decide(d, text, id);
+}
+
+/* The fates of the paragraphs of text, split; returns the number removed. */
+static size_t
+decide(struct dedupe *d, const char *text, int64_t id)
+{
+	const char *kbase, *tk, *s;
 	struct fpset *set;
 	struct para *pa;
 	struct fp_origin org;
 	size_t i, j, tl, ell, removed = 0;
 	int lazy;
 
-	d->npara = 0;
 	d->text = text;
 	buf_reset(&d->keys);
-	for (;;) {
-		if (d->npara == d->cappara) {
-			d->cappara = d->cappara ? d->cappara * 2 : 64;
-			d->para = xrealloc(d->para, d->cappara,
-			    sizeof *d->para);
-		}
-		pa = &d->para[d->npara++];
-		nl = memchr(p, json_nl ? '\\' : '\n', (size_t)(end - p));
-		pa->off = (size_t)(p - text);
-		pa->len = (size_t)((nl != NULL ? nl : end) - p);
-		if (nl == NULL)
-			break;
-		if (json_nl && (end - nl < 2 || nl[1] != 'n')) {
-			d->npara = 0;
-			return DEDUPE_OTHER_ESCAPES;
-		}
-		p = nl + 1 + (json_nl != 0);
-	}
 	if (d->o.scope == DEDUPE_RECORD) {
 		set = &d->rec;
 		fpset_reset(set, d->npara);
