@@ -206,10 +206,30 @@ fold_entry(struct para_fold *f, uint32_t cp)
 }
 
 /* The code point at p (invalid bytes are U+FFFD, one byte each). */
-static inline uint32_t
+static inline __attribute__((always_inline)) uint32_t
 next_cp(const unsigned char *p, const unsigned char *end, size_t *len)
 {
-	size_t n = utf8_valid_len(p, end);
+	size_t n;
+	unsigned c = p[0];
+
+	/*
+	 * The three-byte sequences whose second byte may be any continuation
+	 * (all but E0 and ED: CJK, dashes, most symbols) and four-byte F0
+	 * 90-BF (emoji): tested at once, without utf8_valid_len's loop.
+	 */
+	if (c >= 0xE1 && c <= 0xEF && c != 0xED && end - p >= 3 &&
+	    ((p[1] ^ 0x80) | (p[2] ^ 0x80)) < 0x40) {
+		*len = 3;
+		return (uint32_t)(c & 0x0F) << 12 |
+		    (uint32_t)(p[1] & 0x3F) << 6 | (p[2] & 0x3F);
+	}
+	if (c == 0xF0 && end - p >= 4 && p[1] >= 0x90 && p[1] <= 0xBF &&
+	    ((p[2] ^ 0x80) | (p[3] ^ 0x80)) < 0x40) {
+		*len = 4;
+		return (uint32_t)(p[1] & 0x3F) << 12 |
+		    (uint32_t)(p[2] & 0x3F) << 6 | (p[3] & 0x3F);
+	}
+	n = utf8_valid_len(p, end);
 
 	if (n == 0) {
 		*len = 1;
@@ -487,7 +507,9 @@ fold_key(struct para_fold *f, const char *s, size_t n, struct buf *out,
 			cap = out->cap;
 			o = segout = out->len;
 			p = seg = q;
-		} while (p < end && (end - p <= 16 || *p >= 0xE0));
+			/* Runs of CJK would otherwise go on past want. */
+		} while (p < end && (end - p <= 16 || *p >= 0xE0) &&
+		    segout - start < want);
 	}
 	/* Stopped short: the last segment may yet grow. */
 	if (p < end)

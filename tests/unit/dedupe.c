@@ -278,6 +278,33 @@ main(void)
 	CHECK(badrand == 0, "key prefixes are prefixes of at least the bytes "
 	    "asked, whole when so said");
 
+	/*
+	 * Lead bytes C0-FF with continuations or not after them, cut short
+	 * at every length: the per code point path's quick three- and
+	 * four-byte decoding takes exactly the valid sequences.
+	 */
+	for (i = 0xC0, bad = 0; i <= 0xFF; i++) {
+		static const unsigned char follow[] = { 0x41, 0x80, 0x8F,
+		    0x90, 0x9F, 0xA0, 0xBF, 0xC2, 0xFF };
+		size_t a, b, c;
+
+		for (a = 0; a < sizeof follow; a++)
+			for (b = 0; b < sizeof follow; b++)
+				for (c = 0; c < sizeof follow; c++) {
+					str[0] = (char)i;
+					str[1] = (char)follow[a];
+					str[2] = (char)follow[b];
+					str[3] = (char)follow[c];
+					for (n = 1; n <= 4; n++)
+						if (!same_key(str, n) &&
+						    bad++ < 5)
+							print_bytes("lead",
+							    str, n);
+				}
+	}
+	CHECK(bad == 0, "fast key == slow key after every lead byte, with "
+	    "continuations or not, cut short");
+
 	CHECK(strcmp(key_of("Read in full"), "readinfull") == 0,
 	    "folded: case and spaces go");
 	CHECK(strcmp(key_of("\xf0\x9f\x91\x89 Read in full"), "readinfull") == 0,
