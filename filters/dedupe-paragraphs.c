@@ -381,6 +381,7 @@ main(int argc, char *argv[])
 	const struct field *ft, *fa;
 	struct buf text = BUF_INIT, val = BUF_INIT, *ev;
 	unsigned char *removed = NULL;
+	const uint32_t *bits;
 	size_t n, nrem, caprem = 0, i, np;
 	uint64_t bytes_out = 0, dropped = 0, trunc = 0;
 	double start = now_seconds();
@@ -493,8 +494,13 @@ main(int argc, char *argv[])
 		/* The id only names where a repeat came from, for --explain. */
 		id = do_explain ? record_id(&r) : DEDUPE_NO_ID;
 		json_nl = 1;
-		if ((nrem = dedupe_text(&d, s, n, json_nl, id)) ==
-		    DEDUPE_OTHER_ESCAPES) {
+		/* The record layer found the backslashes: split by them. */
+		if ((bits = record_specials(&r)) != NULL)
+			nrem = dedupe_text_bits(&d, s, n, bits,
+			    (size_t)(s - r.p), id);
+		else
+			nrem = dedupe_text(&d, s, n, json_nl, id);
+		if (nrem == DEDUPE_OTHER_ESCAPES) {
 			if (record_string(&r, ft, &s, &n) != 0) {
 				recin_reject(&in, "'%s' holds an escaped lone "
 				    "surrogate", field);

@@ -206,10 +206,30 @@ fold_entry(struct para_fold *f, uint32_t cp)
 }
 
 /* The code point at p (invalid bytes are U+FFFD, one byte each). */
-static inline uint32_t
+static inline __attribute__((always_inline)) uint32_t
 next_cp(const unsigned char *p, const unsigned char *end, size_t *len)
 {
-	size_t n = utf8_valid_len(p, end);
+	size_t n;
+	unsigned c = p[0];
+
+	/*
+	 * The three-byte sequences whose second byte may be any continuation
+	 * (all but E0 and ED: CJK, dashes, most symbols) and four-byte F0
+	 * 90-BF (emoji): tested at once, without utf8_valid_len's loop.
+	 */
+	if (c >= 0xE1 && c <= 0xEF && c != 0xED && end - p >= 3 &&
+	    ((p[1] ^ 0x80) | (p[2] ^ 0x80)) < 0x40) {
+		*len = 3;
+		return (uint32_t)(c & 0x0F) << 12 |
+		    (uint32_t)(p[1] & 0x3F) << 6 | (p[2] & 0x3F);
+	}
+	if (c == 0xF0 && end - p >= 4 && p[1] >= 0x90 && p[1] <= 0xBF &&
+	    ((p[2] ^ 0x80) | (p[3] ^ 0x80)) < 0x40) {
+		*len = 4;
+		return (uint32_t)(p[1] & 0x3F) << 12 |
+		    (uint32_t)(p[2] & 0x3F) << 6 | (p[3] & 0x3F);
+	}
+	n = utf8_valid_len(p, end);
 
 	if (n == 0) {
 		*len = 1;
@@ -487,7 +507,9 @@ fold_key(struct para_fold *f, const char *s, size_t n, struct buf *out,
 			cap = out->cap;
 			o = segout = out->len;
 			p = seg = q;
-		} while (p < end && (end - p <= 16 || *p >= 0xE0));
+			/* Runs of CJK would otherwise go on past want. */
+		} while (p < end && (end - p <= 16 || *p >= 0xE0) &&
+		    segout - start < want);
 	}
 	/* Stopped short: the last segment may yet grow. */
 	if (p < end)
@@ -934,38 +956,112 @@ flag_keyed(struct dedupe *d, const char *text)
 	}
 }
 
+/* Room for one more paragraph, which it returns. */
+static inline struct para *
+para_add(struct dedupe *d, size_t off, size_t len)
+{
+	struct para *pa;
+
+	if (d->npara == d->cappara) {
+		d->cappara = d->cappara ? d->cappara * 2 : 64;
+		d->para = xrealloc(d->para, d->cappara, sizeof *d->para);
+	}
+	pa = &d->para[d->npara++];
+	pa->off = off;
+	pa->len = len;
+	return pa;
+}
+
+/* Split text at its LFs, or escapes \n (json_nl); -1: other escapes. */
+static int
+split_text(struct dedupe *d, const char *text, size_t n, int json_nl)
+{
+	const char *p = text, *end = text + n, *nl;
+
+	for (;;) {
+		nl = memchr(p, json_nl ? '\\' : '\n', (size_t)(end - p));
+		para_add(d, (size_t)(p - text), (size_t)((nl != NULL ? nl :
+		    end) - p));
+		if (nl == NULL)
+			return 0;
+		if (json_nl && (end - nl < 2 || nl[1] != 'n'))
+			return -1;
+		p = nl + 1 + (json_nl != 0);
+	}
+}
+
+/*
+ * split_text for json_nl text whose backslashes are flagged in bits (bit
+ * at + i for text[i], among others), and the byte after it too (a JSON
+ * string's closing quote): from the words of bits, not the bytes.  A
+ * flagged byte that is no backslash (a quote, which only an escape lets
+ * in) is passed over like any other.
+ */
+static int
+split_bits(struct dedupe *d, const char *text, size_t n, const uint32_t *bits,
+    size_t at)
+{
+	size_t w = at / 32, start = 0, i;
+	uint32_t m = bits[w] & (UINT32_MAX << at % 32);
+
+	for (;;) {
+		/* The flag at text[n] ends the search. */
+		while (m == 0)
+			m = bits[++w];
+		i = w * 32 + (size_t)__builtin_ctz(m) - at;
+		m &= m - 1;
+		if (i >= n)
+			break;
+		if (text[i] != '\\')
+			continue;
+		para_add(d, start, i - start);
+		if (n - i < 2 || text[i + 1] != 'n')
+			return -1;
+		start = i + 2;
+	}
+	para_add(d, start, n - start);
+	return 0;
+}
+
+static size_t	decide(struct dedupe *, const char *, int64_t);
+
 size_t
 dedupe_text(struct dedupe *d, const char *text, size_t n, int json_nl,
     int64_t id)
 {
-	const char *p = text, *end = text + n, *nl, *kbase, *tk, *s;
+	d->npara = 0;
+	if (split_text(d, text, n, json_nl) != 0) {
+		d->npara = 0;
+		return DEDUPE_OTHER_ESCAPES;
+	}
+	return decide(d, text, id);
+}
+
+size_t
+dedupe_text_bits(struct dedupe *d, const char *text, size_t n,
+    const uint32_t *bits, size_t at, int64_t id)
+{
+	d->npara = 0;
+	if (split_bits(d, text, n, bits, at) != 0) {
+		d->npara = 0;
+		return DEDUPE_OTHER_ESCAPES;
+	}
+	return decide(d, text, id);
+}
+
+/* The fates of the paragraphs of text, split; returns the number removed. */
+static size_t
+decide(struct dedupe *d, const char *text, int64_t id)
+{
+	const char *kbase, *tk, *s;
 	struct fpset *set;
 	struct para *pa;
 	struct fp_origin org;
 	size_t i, j, tl, ell, removed = 0;
 	int lazy;
 
-	d->npara = 0;
 	d->text = text;
 	buf_reset(&d->keys);
-	for (;;) {
-		if (d->npara == d->cappara) {
-			d->cappara = d->cappara ? d->cappara * 2 : 64;
-			d->para = xrealloc(d->para, d->cappara,
-			    sizeof *d->para);
-		}
-		pa = &d->para[d->npara++];
-		nl = memchr(p, json_nl ? '\\' : '\n', (size_t)(end - p));
-		pa->off = (size_t)(p - text);
-		pa->len = (size_t)((nl != NULL ? nl : end) - p);
-		if (nl == NULL)
-			break;
-		if (json_nl && (end - nl < 2 || nl[1] != 'n')) {
-			d->npara = 0;
-			return DEDUPE_OTHER_ESCAPES;
-		}
-		p = nl + 1 + (json_nl != 0);
-	}
 	if (d->o.scope == DEDUPE_RECORD) {
 		set = &d->rec;
 		fpset_reset(set, d->npara);

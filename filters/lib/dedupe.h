@@ -177,6 +177,14 @@ void	dedupe_release(struct dedupe *);
  */
 size_t	dedupe_text(struct dedupe *, const char *text, size_t n, int json_nl,
 	    int64_t id);
+/*
+ * dedupe_text of json_nl text whose backslashes are among the bits set in
+ * bits (bit at + i of word (at + i) / 32 for text[i]), as is text[n] (a
+ * JSON string's closing quote), as json_known keeps them: the paragraphs
+ * are found from the bits.
+ */
+size_t	dedupe_text_bits(struct dedupe *, const char *text, size_t n,
+	    const uint32_t *bits, size_t at, int64_t id);
 /* Append the paragraphs not flagged in removed[], joined by LF (or \n). */
 void	dedupe_join(const char *text, const struct para *, size_t npara,
 	    const unsigned char *removed, int json_nl, struct buf *out);

@@ -89,6 +89,7 @@ struct record {
 	struct buf	 tmp;		/* decoded strings, rendering */
 	struct buf	 keytmp;	/* decoded keys */
 	struct json_known known;	/* the line's UTF-8 and specials */
+	const uint32_t	*specials;	/* known's mask when it was kept */
 };
 
 void	record_init(struct record *);
@@ -103,6 +104,17 @@ int	record_parse(struct record *, const struct line *l,
 int	record_valid(const char *p, size_t n);
 /* Whether p[0..n) is only whitespace: a blank line, not a record. */
 int	record_blank(const char *p, size_t n);
+/*
+ * The bits json_known kept of the line's '"', '\\' and control bytes (bit
+ * i of word i / 32 for r->p[i]), or NULL when the parse found none (no
+ * AVX2, a long line): for splitting a string value again without reading
+ * its bytes.
+ */
+static inline const uint32_t *
+record_specials(const struct record *r)
+{
+	return r->specials;
+}
 /* The last member named key, or NULL. */
 const struct field *record_get(struct record *, const char *key);
 /*

@@ -278,6 +278,33 @@ main(void)
 	CHECK(badrand == 0, "key prefixes are prefixes of at least the bytes "
 	    "asked, whole when so said");
 
+	/*
+	 * Lead bytes C0-FF with continuations or not after them, cut short
+	 * at every length: the per code point path's quick three- and
+	 * four-byte decoding takes exactly the valid sequences.
+	 */
+	for (i = 0xC0, bad = 0; i <= 0xFF; i++) {
+		static const unsigned char follow[] = { 0x41, 0x80, 0x8F,
+		    0x90, 0x9F, 0xA0, 0xBF, 0xC2, 0xFF };
+		size_t a, b, c;
+
+		for (a = 0; a < sizeof follow; a++)
+			for (b = 0; b < sizeof follow; b++)
+				for (c = 0; c < sizeof follow; c++) {
+					str[0] = (char)i;
+					str[1] = (char)follow[a];
+					str[2] = (char)follow[b];
+					str[3] = (char)follow[c];
+					for (n = 1; n <= 4; n++)
+						if (!same_key(str, n) &&
+						    bad++ < 5)
+							print_bytes("lead",
+							    str, n);
+				}
+	}
+	CHECK(bad == 0, "fast key == slow key after every lead byte, with "
+	    "continuations or not, cut short");
+
 	CHECK(strcmp(key_of("Read in full"), "readinfull") == 0,
 	    "folded: case and spaces go");
 	CHECK(strcmp(key_of("\xf0\x9f\x91\x89 Read in full"), "readinfull") == 0,
@@ -446,6 +473,58 @@ main(void)
 	}
 	CHECK(badrand == 0, "record: repeats are those of the slow keys, "
 	    "among paragraphs alike at both ends");
+	dedupe_release(&d);
+
+	/*
+	 * Splitting by the bits json_known keeps equals splitting by the
+	 * bytes: random json_nl texts of escapes \n, other escapes and lone
+	 * backslashes (at the end too), at every offset into the mask's
+	 * words, paragraphs across 32-bit words.
+	 */
+	dedupe_init(&d, &o);
+	for (i = 0, badrand = 0; i < nrand / 20; i++) {
+		static const char *const unit[] = { "a", "B", " ", "\\n",
+		    "\\n", "\\n", "\xd0\x94", "\\t", "\\\"", "\\\\",
+		    "abcdefghijklmnopqrstuvwxyz012345" };
+		uint32_t bits[16];
+		char line[520];
+		size_t at = next_rand() % 40, want, got, k;
+		struct para pa[64];
+		size_t np;
+		const char *u;
+
+		n = 0;
+		want = next_rand() % 300;
+		while (n < want && n < 260) {
+			/* Mostly no escape but \n: the fast path's case. */
+			k = next_rand() % 11;
+			if ((k == 7 || k == 8 || k == 9) && next_rand() % 8)
+				k = 0;
+			u = unit[k];
+			memcpy(line + at + 1 + n, u, strlen(u));
+			n += strlen(u);
+		}
+		if (next_rand() % 16 == 0)
+			line[at + 1 + n++] = '\\';
+		line[at] = '"';
+		line[at + 1 + n] = '"';
+		memset(bits, 0, sizeof bits);
+		for (j = 0; j <= at + 1 + n; j++)
+			if (line[j] == '"' || line[j] == '\\')
+				bits[j / 32] |= 1u << j % 32;
+		want = dedupe_text(&d, line + at + 1, n, 1, 1);
+		np = d.npara < 64 ? d.npara : 64;
+		memcpy(pa, d.para, np * sizeof *pa);
+		got = dedupe_text_bits(&d, line + at + 1, n, bits, at + 1, 1);
+		if (got != want || d.npara != np)
+			badrand++;
+		for (j = 0; j < np && j < d.npara; j++)
+			if (pa[j].off != d.para[j].off ||
+			    pa[j].len != d.para[j].len ||
+			    pa[j].fate != d.para[j].fate)
+				badrand++;
+	}
+	CHECK(badrand == 0, "json_nl: split by bits as by bytes");
 	dedupe_release(&d);
 
 	/* Partitions: every fingerprint has exactly one owner. */
