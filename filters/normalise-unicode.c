@@ -183,7 +183,9 @@ main(int argc, char *argv[])
 				die(EX_SOFTWARE, "invalid UTF-8 after decoding");
 			if (rc == 0 && !lossy)
 				continue;
-			record_set_string(&r, fields[i], res, resn);
+			/* UTF-8 from decoding or ICU: no need to check it. */
+			json_add_valid_string(record_edit(&r, fields[i]), res,
+			    resn);
 			changed++;
 		}
 		if (rejected)
