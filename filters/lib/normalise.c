@@ -728,18 +728,21 @@ clean_len(struct normalise *t, const char *s, size_t n)
 		}
 		/*
 		 * A run of other characters, and of the single spaces between
-		 * its words (Cyrillic, say); two-byte ones decoded inline.
+		 * its words (Cyrillic, say); two-byte ones decoded inline,
+		 * tried only at a two-byte lead: at an emoji or Chinese they
+		 * would fail at once, at a cost.
 		 */
 		for (;;) {
-			if (vec && p < end && *p >= 0xC2 && *p < 0xE0 &&
-			    t->clean.n[*p & 0x1F])
-				break;
-			p = skip_two_byte(t, p, end, mask);
-			while (end - p >= 2) {
-				memcpy(&pair, p, 2);
-				if (t->pair[pair] & mask)
+			if (p < end && *p >= 0xC2 && *p < 0xE0) {
+				if (vec && t->clean.n[*p & 0x1F])
 					break;
-				p += 2;
+				p = skip_two_byte(t, p, end, mask);
+				while (end - p >= 2) {
+					memcpy(&pair, p, 2);
+					if (t->pair[pair] & mask)
+						break;
+					p += 2;
+				}
 			}
 			if (p == end)
 				break;
