@@ -25,8 +25,11 @@
 #define F_NL		0x80	/* LF (positional rules) */
 
 #define CHAR_FLAGS	(F_LINE | F_INVIS | F_SPACE)
-/* The pages of t->low: U+0000..U+07FF, every one- and two-byte character. */
-#define LOW_PAGES	(sizeof ((struct normalise *)0)->low / 256)
+/* The pages classified at once: U+0000..U+07FF, every one- and two-byte
+ * character. */
+#define LOW_PAGES	8
+/* The characters of t->low: the BMP, every one to three-byte one. */
+#define LOW_CHARS	0x10000
 /* ICU takes int32_t lengths: text is handed to it in pieces this big. */
 #define ICU_CHUNK	(1 << 26)
 
@@ -206,7 +209,7 @@ classify(const struct normalise *t, UChar32 c)
 	return fl;
 }
 
-static uint8_t *
+static void
 fill_page(struct normalise *t, uint32_t pg)
 {
 	uint8_t *p = t->low + (pg << 8);
@@ -214,29 +217,33 @@ fill_page(struct normalise *t, uint32_t pg)
 
 	for (i = 0; i < 256; i++)
 		p[i] = classify(t, (UChar32)(pg << 8 | i));
-	t->page[pg] = p;
-	return p;
 }
 
 /*
- * Above U+07FF a page is classified one code point at a time, when first
- * met: text uses few of them (CJK, emoji).  F_UNKNOWN, a combination no
- * code point has, marks those not met yet.
+ * Above U+07FF a character is classified when first met: text uses few
+ * of them (CJK, emoji).  F_UNKNOWN, a combination no code point has,
+ * marks those not met yet.  The BMP is one table, so that Chinese costs
+ * one look-up a character; the planes above, pages allocated when met.
  */
 #define F_UNKNOWN	(F_SP | F_NL)
 
 static inline uint8_t
 flags_of(struct normalise *t, uint32_t c)
 {
-	uint8_t *p = t->page[c >> 8];
+	uint8_t *p;
 
-	if (p == NULL) {
-		p = t->page[c >> 8] = xmalloc(256);
-		memset(p, F_UNKNOWN, 256);
+	if (c < LOW_CHARS)
+		p = t->low + c;
+	else {
+		if ((p = t->page[(c - LOW_CHARS) >> 8]) == NULL) {
+			p = t->page[(c - LOW_CHARS) >> 8] = xmalloc(256);
+			memset(p, F_UNKNOWN, 256);
+		}
+		p += c & 0xFF;
 	}
-	if (p[c & 0xFF] == F_UNKNOWN)
-		p[c & 0xFF] = classify(t, (UChar32)c);
-	return p[c & 0xFF];
+	if (*p == F_UNKNOWN)
+		*p = classify(t, (UChar32)c);
+	return *p;
 }
 
 /*
@@ -272,11 +279,17 @@ static inline const unsigned char *
 skip_three_byte(struct normalise *t, const unsigned char *p,
     const unsigned char *end, uint8_t mask)
 {
-	while (end - p >= 3 && *p >= 0xE1 && *p < 0xF0 && *p != 0xED &&
-	    (p[1] & 0xC0) == 0x80 && (p[2] & 0xC0) == 0x80 &&
-	    !(flags_of(t, (uint32_t)(p[0] & 0x0F) << 12 |
-	    (uint32_t)(p[1] & 0x3F) << 6 | (p[2] & 0x3F)) & mask))
+	uint16_t cont;
+
+	while (end - p >= 3 && *p >= 0xE1 && *p < 0xF0 && *p != 0xED) {
+		/* both continuation bytes at once, whatever the byte order */
+		memcpy(&cont, p + 1, 2);
+		if ((cont & 0xC0C0) != 0x8080 ||
+		    (flags_of(t, (uint32_t)(p[0] & 0x0F) << 12 |
+		    (uint32_t)(p[1] & 0x3F) << 6 | (p[2] & 0x3F)) & mask))
+			break;
 		p += 3;
+	}
 	return p;
 }
 
@@ -342,6 +355,9 @@ normalise_init(struct normalise *t, const struct normalise_opts *o)
 		icu_check(err, "break iterator");
 	}
 	t->mask = CHAR_FLAGS | F_NORM | F_EMOJI | F_FOLD;
+	t->low = xmalloc(LOW_CHARS);
+	memset(t->low + (LOW_PAGES << 8), F_UNKNOWN,
+	    LOW_CHARS - (LOW_PAGES << 8));
 	for (pg = 0; pg < LOW_PAGES; pg++)
 		fill_page(t, pg);
 	p0 = t->low;
@@ -391,8 +407,9 @@ normalise_release(struct normalise *t)
 {
 	size_t i;
 
-	for (i = LOW_PAGES; i < sizeof t->page / sizeof t->page[0]; i++)
+	for (i = 0; i < sizeof t->page / sizeof t->page[0]; i++)
 		free(t->page[i]);
+	free(t->low);
 	free(t->pair);
 	if (t->casemap != NULL)
 		ucasemap_close(t->casemap);
