@@ -1030,12 +1030,49 @@ u16_reserve(UChar *p, size_t *cap, size_t n)
 	return xrealloc(p, *cap, sizeof *p);
 }
 
+/*
+ * The usual segment: an ASCII letter that is an inert starter (which has
+ * no decomposition) and one character after it, a mark ("e" U+0301).
+ * When that has no decomposition either, the form composes the two, if
+ * they have a composite and the form composes at all, or leaves them as
+ * they are: what ICU would do, without the conversions to and from
+ * UTF-16.  Whether it applied.  A fast path (t->vec), so that the unit
+ * tests compare it with ICU's way.
+ */
+static int
+norm_pair(struct normalise *t, const char *s, size_t n, struct buf *out)
+{
+	const unsigned char *u = (const unsigned char *)s;
+	UErrorCode err = U_ZERO_ERROR;
+	UChar d[4];
+	UChar32 m, c = -1;
+	unsigned char u8[4];
+
+	if (!t->vec || n < 2 || u[0] >= 0x80 || (t->low[u[0]] & F_NORM) ||
+	    utf8_valid_len(u + 1, u + n) != n - 1)
+		return 0;
+	m = (UChar32)utf8_decode(u + 1, n - 1);
+	/* Negative, without an error, when m has no decomposition. */
+	if (unorm2_getDecomposition(t->norm, m, d, 4, &err) >= 0)
+		return 0;
+	if (t->o.form != NORM_NFD && t->o.form != NORM_NFKD)
+		c = unorm2_composePair(t->norm, u[0], m);
+	if (c < 0)
+		buf_add(out, s, n);
+	else
+		buf_add(out, u8, utf8_encode(u8, (uint32_t)c));
+	return 1;
+}
+
 /* Append the normalised form of the segment s[0..n) to out. */
 static void
 norm_segment(struct normalise *t, const char *s, size_t n, struct buf *out)
 {
 	UErrorCode err = U_ZERO_ERROR;
 	int32_t len16, olen16, len8;
+
+	if (norm_pair(t, s, n, out))
+		return;
 
 	t->u16in = u16_reserve(t->u16in, &t->u16incap, n);
 	t->u16out = u16_reserve(t->u16out, &t->u16outcap, n + 16);
