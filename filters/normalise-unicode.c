@@ -147,6 +147,7 @@ main(int argc, char *argv[])
 	out_open_main(&out, output);
 	rej = out_open_rejects(&rejects, rejects_path);
 	normalise_init(&t, &no);
+	t.valid = 1;	/* records hold UTF-8 only; decoding keeps it so */
 	record_init(&r);
 	recin_open(&in, argv, rej);
 	while (recin_next(&in, &r)) {

@@ -610,6 +610,13 @@ skip32_single(const unsigned char *p, const unsigned char *end,
 }
 
 __attribute__((target("avx2"))) static const unsigned char *
+skip32_single_valid(const unsigned char *p, const unsigned char *end,
+    unsigned char lead, unsigned char nlead)
+{
+	return skip32(p, end, lead, nlead, S16_SINGLE | S16_VALID);
+}
+
+__attribute__((target("avx2"))) static const unsigned char *
 skip32_chars(const unsigned char *p, const unsigned char *end,
     unsigned char lead, unsigned char nlead)
 {
@@ -650,6 +657,7 @@ skip_spaced32(const char *p, const char *end)
 }
 #else
 #define skip32_single(p, end, lead, nlead)	(p)
+#define skip32_single_valid(p, end, lead, nlead)	(p)
 #define skip32_chars(p, end, lead, nlead)	(p)
 #define skip32_valid_ascii(p, end, lead, nlead)	(p)
 #define skip_spaced32(p, end)			(p)
@@ -664,6 +672,8 @@ skip_vec(const struct normalise *t, const unsigned char *p,
 	if (t->avx2 && end - p >= 32) {
 		if (how == S16_SINGLE)
 			p = skip32_single(p, end, lead, nlead);
+		else if (how == (S16_SINGLE | S16_VALID))
+			p = skip32_single_valid(p, end, lead, nlead);
 		else if (how == 0)
 			p = skip32_chars(p, end, lead, nlead);
 		else
@@ -698,7 +708,12 @@ clean_len(struct normalise *t, const char *s, size_t n)
 		 * characters of the lead bytes around the last one seen.
 		 */
 		if (vec && p > (const unsigned char *)s && end - p >= 16) {
-			p = skip_vec(t, p, end, lead, nlead, S16_SINGLE);
+			if (t->valid)
+				p = skip_vec(t, p, end, lead, nlead,
+				    S16_SINGLE | S16_VALID);
+			else
+				p = skip_vec(t, p, end, lead, nlead,
+				    S16_SINGLE);
 			prev = p[-1] == ' ' || p[-1] == '\n';
 			if (p == end)
 				break;

@@ -77,6 +77,9 @@ struct normalise {
 						 * (tests turn them off) */
 	int			 avx2;		/* and 32 bytes at a time,
 						 * where the processor can */
+	int			 valid;		/* the caller's texts are valid
+						 * UTF-8: fewer checks (0 by
+						 * default) */
 	int			 regions;	/* unclean text is cleaned
 						 * region by region (tests
 						 * turn it off) */
