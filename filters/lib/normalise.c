@@ -566,7 +566,7 @@ skip32(const unsigned char *p, const unsigned char *end, unsigned char lead,
     unsigned char nlead, int how)
 {
 	const __m256i sp = _mm256_set1_epi8(' '), lf = _mm256_set1_epi8('\n');
-	__m256i v, pv, ws, cont, ok, bad;
+	__m256i v, pv, ws, cont, ok;
 	uint32_t m;
 
 	while (end - p >= 32) {
@@ -581,23 +581,32 @@ skip32(const unsigned char *p, const unsigned char *end, unsigned char lead,
 		else
 			ok = _mm256_or_si256(ok, _mm256_or_si256(ws,
 			    IN_RANGE32(v, 0x21, 0x7F - 0x21)));
-		bad = _mm256_xor_si256(ok, _mm256_cmpeq_epi8(v, v));
+		/* ok less what fails for the byte before: one op each */
 		if ((how & (S16_SINGLE | S16_VALID)) != S16_VALID)
 			pv = _mm256_loadu_si256((const __m256i *)(p - 1));
 		if (!(how & S16_VALID))
-			bad = _mm256_or_si256(bad, _mm256_xor_si256(cont,
-			    IN_RANGE32(pv, lead, nlead)));
+			ok = _mm256_andnot_si256(_mm256_xor_si256(cont,
+			    IN_RANGE32(pv, lead, nlead)), ok);
 		if (how & S16_SINGLE)
-			bad = _mm256_or_si256(bad, _mm256_and_si256(ws,
+			ok = _mm256_andnot_si256(_mm256_and_si256(ws,
 			    _mm256_or_si256(_mm256_cmpeq_epi8(pv, sp),
-			    _mm256_cmpeq_epi8(pv, lf))));
-		if ((m = (uint32_t)_mm256_movemask_epi8(bad)) != 0) {
+			    _mm256_cmpeq_epi8(pv, lf))), ok);
+		if ((m = ~(uint32_t)_mm256_movemask_epi8(ok)) != 0) {
 			m = (uint32_t)__builtin_ctz(m);
 			p += m > 0 && p[m - 1] >= 0xC0 ? m - 1 : m;
 			break;
 		}
-		p += p[31] >= 0xC0 ? 31 : 32;
+		/*
+		 * Where the text is valid a block may start inside a
+		 * character (its continuation bytes pass), and no byte that
+		 * fails is one: only the end needs taking back to a
+		 * boundary, below.
+		 */
+		p += (how & S16_VALID) || p[31] < 0xC0 ? 32 : 31;
 	}
+	if (how & S16_VALID)
+		while (p < end && (*p & 0xC0) == 0x80)
+			p--;
 	_mm256_zeroupper();
 	return p;
 }
