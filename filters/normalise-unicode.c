@@ -147,6 +147,7 @@ main(int argc, char *argv[])
 	out_open_main(&out, output);
 	rej = out_open_rejects(&rejects, rejects_path);
 	normalise_init(&t, &no);
+	t.valid = 1;	/* records hold UTF-8 only; decoding keeps it so */
 	record_init(&r);
 	recin_open(&in, argv, rej);
 	while (recin_next(&in, &r)) {
@@ -183,7 +184,9 @@ main(int argc, char *argv[])
 				die(EX_SOFTWARE, "invalid UTF-8 after decoding");
 			if (rc == 0 && !lossy)
 				continue;
-			record_set_string(&r, fields[i], res, resn);
+			/* UTF-8 from decoding or ICU: no need to check it. */
+			json_add_valid_string(record_edit(&r, fields[i]), res,
+			    resn);
 			changed++;
 		}
 		if (rejected)

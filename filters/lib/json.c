@@ -1184,3 +1184,109 @@ json_add_string(struct buf *out, const char *s, size_t n)
 	d[n + 1] = '"';
 	buf_setlen(out, out->len + n + 2);
 }
+
+#if defined(__x86_64__) && defined(__GNUC__)
+/* The two-byte escapes of the controls that have one ('\n': 'n'). */
+static const char control_escape[32] = {
+	['\b'] = 'b', ['\t'] = 't', ['\n'] = 'n', ['\f'] = 'f', ['\r'] = 'r'
+};
+
+/*
+ * json_add_valid_string's loop with AVX2: each block of 32 bytes (or the
+ * last ones and NULs) is stored whole, then the output goes on from its
+ * first byte to escape, if any.  d has room for the rest of the text and
+ * ROOM, which plain blocks keep; it stops at end, or after an escape that
+ * leaves less: the caller grows d.  Returns where it stopped.  The tests
+ * of a block are written once, so that GCC keeps their constants in
+ * registers.
+ */
+__attribute__((target("avx2"))) static const unsigned char *
+escape_avx2(const unsigned char *p, const unsigned char *end, char **dp,
+    const char *dend)
+{
+	static const char hex[] = "0123456789abcdef";
+	const __m256i q = _mm256_set1_epi8('"'), bs = _mm256_set1_epi8('\\');
+	const __m256i ctl = _mm256_set1_epi8(0x1F);
+	const __m256i e2 = _mm256_set1_epi8((char)0xE2);
+	char *d = *dp;
+	__m256i v;
+	uint32_t m;
+	size_t len;
+	unsigned char c;
+
+	while ((len = (size_t)(end - p)) > 0) {
+		v = len < 32 ? load_short(p, len) :
+		    _mm256_loadu_si256((const __m256i *)p);
+		_mm256_storeu_si256((__m256i *)d, v);
+		m = (uint32_t)_mm256_movemask_epi8(_mm256_or_si256(
+		    _mm256_or_si256(_mm256_cmpeq_epi8(v, q),
+		    _mm256_cmpeq_epi8(v, bs)), _mm256_or_si256(
+		    _mm256_cmpeq_epi8(_mm256_min_epu8(v, ctl), v),
+		    _mm256_cmpeq_epi8(v, e2))));
+		if (len < 32)	/* the NULs after the end are controls */
+			m &= (1u << len) - 1;
+		if (m == 0) {
+			len = len < 32 ? len : 32;
+			p += len;
+			d += len;
+			continue;
+		}
+		len = (size_t)__builtin_ctz(m);
+		p += len;
+		d += len;
+		c = *p++;
+		if (c == 0xE2) {
+			/* U+2028 and U+2029; other characters of E2 go on
+			 * from their second byte. */
+			if (end - p >= 2 && p[0] == 0x80 &&
+			    (p[1] == 0xA8 || p[1] == 0xA9)) {
+				memcpy(d, p[1] == 0xA8 ? "\\u2028" : "\\u2029",
+				    6);
+				d += 6;
+				p += 2;
+			} else
+				*d++ = (char)c;
+		} else if (c >= 0x20 || control_escape[c] != 0) {
+			d[0] = '\\';
+			d[1] = c >= 0x20 ? (char)c : control_escape[c];
+			d += 2;
+		} else {
+			memcpy(d, "\\u00", 4);
+			d[4] = hex[c >> 4];
+			d[5] = hex[c & 15];
+			d += 6;
+		}
+		if ((size_t)(dend - d) < (size_t)(end - p) + ROOM)
+			break;
+	}
+	_mm256_zeroupper();
+	*dp = d;
+	return p;
+}
+
+void
+json_add_valid_string(struct buf *out, const char *s, size_t n)
+{
+	const unsigned char *p = (const unsigned char *)s, *end = p + n;
+	char *d;
+
+	if (!simd || n <= SHORT_PLAIN) {
+		json_add_string(out, s, n);
+		return;
+	}
+	buf_addch(out, '"');
+	while (p < end) {
+		buf_grow(out, (size_t)(end - p) + ROOM);
+		d = out->data + out->len;
+		p = escape_avx2(p, end, &d, out->data + out->cap - 1);
+		buf_setlen(out, (size_t)(d - out->data));
+	}
+	buf_addch(out, '"');
+}
+#else
+void
+json_add_valid_string(struct buf *out, const char *s, size_t n)
+{
+	json_add_string(out, s, n);
+}
+#endif

@@ -96,4 +96,11 @@ void	json_add_string(struct buf *out, const char *s, size_t n);
  */
 int	json_simd(int on);
 
+/*
+ * json_add_string for s valid UTF-8 by construction (a transform's
+ * output): where AVX2 is on, a long s is escaped without checking its
+ * UTF-8 again, else it is json_add_string.  The same output.
+ */
+void	json_add_valid_string(struct buf *out, const char *s, size_t n);
+
 #endif

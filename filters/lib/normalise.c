@@ -25,8 +25,11 @@
 #define F_NL		0x80	/* LF (positional rules) */
 
 #define CHAR_FLAGS	(F_LINE | F_INVIS | F_SPACE)
-/* The pages of t->low: U+0000..U+07FF, every one- and two-byte character. */
-#define LOW_PAGES	(sizeof ((struct normalise *)0)->low / 256)
+/* The pages classified at once: U+0000..U+07FF, every one- and two-byte
+ * character. */
+#define LOW_PAGES	8
+/* The characters of t->low: the BMP, every one to three-byte one. */
+#define LOW_CHARS	0x10000
 /* ICU takes int32_t lengths: text is handed to it in pieces this big. */
 #define ICU_CHUNK	(1 << 26)
 
@@ -206,7 +209,7 @@ classify(const struct normalise *t, UChar32 c)
 	return fl;
 }
 
-static uint8_t *
+static void
 fill_page(struct normalise *t, uint32_t pg)
 {
 	uint8_t *p = t->low + (pg << 8);
@@ -214,29 +217,33 @@ fill_page(struct normalise *t, uint32_t pg)
 
 	for (i = 0; i < 256; i++)
 		p[i] = classify(t, (UChar32)(pg << 8 | i));
-	t->page[pg] = p;
-	return p;
 }
 
 /*
- * Above U+07FF a page is classified one code point at a time, when first
- * met: text uses few of them (CJK, emoji).  F_UNKNOWN, a combination no
- * code point has, marks those not met yet.
+ * Above U+07FF a character is classified when first met: text uses few
+ * of them (CJK, emoji).  F_UNKNOWN, a combination no code point has,
+ * marks those not met yet.  The BMP is one table, so that Chinese costs
+ * one look-up a character; the planes above, pages allocated when met.
  */
 #define F_UNKNOWN	(F_SP | F_NL)
 
 static inline uint8_t
 flags_of(struct normalise *t, uint32_t c)
 {
-	uint8_t *p = t->page[c >> 8];
+	uint8_t *p;
 
-	if (p == NULL) {
-		p = t->page[c >> 8] = xmalloc(256);
-		memset(p, F_UNKNOWN, 256);
+	if (c < LOW_CHARS)
+		p = t->low + c;
+	else {
+		if ((p = t->page[(c - LOW_CHARS) >> 8]) == NULL) {
+			p = t->page[(c - LOW_CHARS) >> 8] = xmalloc(256);
+			memset(p, F_UNKNOWN, 256);
+		}
+		p += c & 0xFF;
 	}
-	if (p[c & 0xFF] == F_UNKNOWN)
-		p[c & 0xFF] = classify(t, (UChar32)c);
-	return p[c & 0xFF];
+	if (*p == F_UNKNOWN)
+		*p = classify(t, (UChar32)c);
+	return *p;
 }
 
 /*
@@ -272,11 +279,17 @@ static inline const unsigned char *
 skip_three_byte(struct normalise *t, const unsigned char *p,
     const unsigned char *end, uint8_t mask)
 {
-	while (end - p >= 3 && *p >= 0xE1 && *p < 0xF0 && *p != 0xED &&
-	    (p[1] & 0xC0) == 0x80 && (p[2] & 0xC0) == 0x80 &&
-	    !(flags_of(t, (uint32_t)(p[0] & 0x0F) << 12 |
-	    (uint32_t)(p[1] & 0x3F) << 6 | (p[2] & 0x3F)) & mask))
+	uint16_t cont;
+
+	while (end - p >= 3 && *p >= 0xE1 && *p < 0xF0 && *p != 0xED) {
+		/* both continuation bytes at once, whatever the byte order */
+		memcpy(&cont, p + 1, 2);
+		if ((cont & 0xC0C0) != 0x8080 ||
+		    (flags_of(t, (uint32_t)(p[0] & 0x0F) << 12 |
+		    (uint32_t)(p[1] & 0x3F) << 6 | (p[2] & 0x3F)) & mask))
+			break;
 		p += 3;
+	}
 	return p;
 }
 
@@ -342,6 +355,9 @@ normalise_init(struct normalise *t, const struct normalise_opts *o)
 		icu_check(err, "break iterator");
 	}
 	t->mask = CHAR_FLAGS | F_NORM | F_EMOJI | F_FOLD;
+	t->low = xmalloc(LOW_CHARS);
+	memset(t->low + (LOW_PAGES << 8), F_UNKNOWN,
+	    LOW_CHARS - (LOW_PAGES << 8));
 	for (pg = 0; pg < LOW_PAGES; pg++)
 		fill_page(t, pg);
 	p0 = t->low;
@@ -391,8 +407,9 @@ normalise_release(struct normalise *t)
 {
 	size_t i;
 
-	for (i = LOW_PAGES; i < sizeof t->page / sizeof t->page[0]; i++)
+	for (i = 0; i < sizeof t->page / sizeof t->page[0]; i++)
 		free(t->page[i]);
+	free(t->low);
 	free(t->pair);
 	if (t->casemap != NULL)
 		ucasemap_close(t->casemap);
@@ -549,7 +566,7 @@ skip32(const unsigned char *p, const unsigned char *end, unsigned char lead,
     unsigned char nlead, int how)
 {
 	const __m256i sp = _mm256_set1_epi8(' '), lf = _mm256_set1_epi8('\n');
-	__m256i v, pv, ws, cont, ok, bad;
+	__m256i v, pv, ws, cont, ok;
 	uint32_t m;
 
 	while (end - p >= 32) {
@@ -564,23 +581,32 @@ skip32(const unsigned char *p, const unsigned char *end, unsigned char lead,
 		else
 			ok = _mm256_or_si256(ok, _mm256_or_si256(ws,
 			    IN_RANGE32(v, 0x21, 0x7F - 0x21)));
-		bad = _mm256_xor_si256(ok, _mm256_cmpeq_epi8(v, v));
+		/* ok less what fails for the byte before: one op each */
 		if ((how & (S16_SINGLE | S16_VALID)) != S16_VALID)
 			pv = _mm256_loadu_si256((const __m256i *)(p - 1));
 		if (!(how & S16_VALID))
-			bad = _mm256_or_si256(bad, _mm256_xor_si256(cont,
-			    IN_RANGE32(pv, lead, nlead)));
+			ok = _mm256_andnot_si256(_mm256_xor_si256(cont,
+			    IN_RANGE32(pv, lead, nlead)), ok);
 		if (how & S16_SINGLE)
-			bad = _mm256_or_si256(bad, _mm256_and_si256(ws,
+			ok = _mm256_andnot_si256(_mm256_and_si256(ws,
 			    _mm256_or_si256(_mm256_cmpeq_epi8(pv, sp),
-			    _mm256_cmpeq_epi8(pv, lf))));
-		if ((m = (uint32_t)_mm256_movemask_epi8(bad)) != 0) {
+			    _mm256_cmpeq_epi8(pv, lf))), ok);
+		if ((m = ~(uint32_t)_mm256_movemask_epi8(ok)) != 0) {
 			m = (uint32_t)__builtin_ctz(m);
 			p += m > 0 && p[m - 1] >= 0xC0 ? m - 1 : m;
 			break;
 		}
-		p += p[31] >= 0xC0 ? 31 : 32;
+		/*
+		 * Where the text is valid a block may start inside a
+		 * character (its continuation bytes pass), and no byte that
+		 * fails is one: only the end needs taking back to a
+		 * boundary, below.
+		 */
+		p += (how & S16_VALID) || p[31] < 0xC0 ? 32 : 31;
 	}
+	if (how & S16_VALID)
+		while (p < end && (*p & 0xC0) == 0x80)
+			p--;
 	_mm256_zeroupper();
 	return p;
 }
@@ -590,6 +616,13 @@ skip32_single(const unsigned char *p, const unsigned char *end,
     unsigned char lead, unsigned char nlead)
 {
 	return skip32(p, end, lead, nlead, S16_SINGLE);
+}
+
+__attribute__((target("avx2"))) static const unsigned char *
+skip32_single_valid(const unsigned char *p, const unsigned char *end,
+    unsigned char lead, unsigned char nlead)
+{
+	return skip32(p, end, lead, nlead, S16_SINGLE | S16_VALID);
 }
 
 __attribute__((target("avx2"))) static const unsigned char *
@@ -633,6 +666,7 @@ skip_spaced32(const char *p, const char *end)
 }
 #else
 #define skip32_single(p, end, lead, nlead)	(p)
+#define skip32_single_valid(p, end, lead, nlead)	(p)
 #define skip32_chars(p, end, lead, nlead)	(p)
 #define skip32_valid_ascii(p, end, lead, nlead)	(p)
 #define skip_spaced32(p, end)			(p)
@@ -647,6 +681,8 @@ skip_vec(const struct normalise *t, const unsigned char *p,
 	if (t->avx2 && end - p >= 32) {
 		if (how == S16_SINGLE)
 			p = skip32_single(p, end, lead, nlead);
+		else if (how == (S16_SINGLE | S16_VALID))
+			p = skip32_single_valid(p, end, lead, nlead);
 		else if (how == 0)
 			p = skip32_chars(p, end, lead, nlead);
 		else
@@ -681,7 +717,12 @@ clean_len(struct normalise *t, const char *s, size_t n)
 		 * characters of the lead bytes around the last one seen.
 		 */
 		if (vec && p > (const unsigned char *)s && end - p >= 16) {
-			p = skip_vec(t, p, end, lead, nlead, S16_SINGLE);
+			if (t->valid)
+				p = skip_vec(t, p, end, lead, nlead,
+				    S16_SINGLE | S16_VALID);
+			else
+				p = skip_vec(t, p, end, lead, nlead,
+				    S16_SINGLE);
 			prev = p[-1] == ' ' || p[-1] == '\n';
 			if (p == end)
 				break;
@@ -728,18 +769,21 @@ clean_len(struct normalise *t, const char *s, size_t n)
 		}
 		/*
 		 * A run of other characters, and of the single spaces between
-		 * its words (Cyrillic, say); two-byte ones decoded inline.
+		 * its words (Cyrillic, say); two-byte ones decoded inline,
+		 * tried only at a two-byte lead: at an emoji or Chinese they
+		 * would fail at once, at a cost.
 		 */
 		for (;;) {
-			if (vec && p < end && *p >= 0xC2 && *p < 0xE0 &&
-			    t->clean.n[*p & 0x1F])
-				break;
-			p = skip_two_byte(t, p, end, mask);
-			while (end - p >= 2) {
-				memcpy(&pair, p, 2);
-				if (t->pair[pair] & mask)
+			if (p < end && *p >= 0xC2 && *p < 0xE0) {
+				if (vec && t->clean.n[*p & 0x1F])
 					break;
-				p += 2;
+				p = skip_two_byte(t, p, end, mask);
+				while (end - p >= 2) {
+					memcpy(&pair, p, 2);
+					if (t->pair[pair] & mask)
+						break;
+					p += 2;
+				}
 			}
 			if (p == end)
 				break;
@@ -1010,12 +1054,49 @@ u16_reserve(UChar *p, size_t *cap, size_t n)
 	return xrealloc(p, *cap, sizeof *p);
 }
 
+/*
+ * The usual segment: an ASCII letter that is an inert starter (which has
+ * no decomposition) and one character after it, a mark ("e" U+0301).
+ * When that has no decomposition either, the form composes the two, if
+ * they have a composite and the form composes at all, or leaves them as
+ * they are: what ICU would do, without the conversions to and from
+ * UTF-16.  Whether it applied.  A fast path (t->vec), so that the unit
+ * tests compare it with ICU's way.
+ */
+static int
+norm_pair(struct normalise *t, const char *s, size_t n, struct buf *out)
+{
+	const unsigned char *u = (const unsigned char *)s;
+	UErrorCode err = U_ZERO_ERROR;
+	UChar d[4];
+	UChar32 m, c = -1;
+	unsigned char u8[4];
+
+	if (!t->vec || n < 2 || u[0] >= 0x80 || (t->low[u[0]] & F_NORM) ||
+	    utf8_valid_len(u + 1, u + n) != n - 1)
+		return 0;
+	m = (UChar32)utf8_decode(u + 1, n - 1);
+	/* Negative, without an error, when m has no decomposition. */
+	if (unorm2_getDecomposition(t->norm, m, d, 4, &err) >= 0)
+		return 0;
+	if (t->o.form != NORM_NFD && t->o.form != NORM_NFKD)
+		c = unorm2_composePair(t->norm, u[0], m);
+	if (c < 0)
+		buf_add(out, s, n);
+	else
+		buf_add(out, u8, utf8_encode(u8, (uint32_t)c));
+	return 1;
+}
+
 /* Append the normalised form of the segment s[0..n) to out. */
 static void
 norm_segment(struct normalise *t, const char *s, size_t n, struct buf *out)
 {
 	UErrorCode err = U_ZERO_ERROR;
 	int32_t len16, olen16, len8;
+
+	if (norm_pair(t, s, n, out))
+		return;
 
 	t->u16in = u16_reserve(t->u16in, &t->u16incap, n);
 	t->u16out = u16_reserve(t->u16out, &t->u16outcap, n + 16);

@@ -66,7 +66,8 @@ struct normalise {
 	const void		*norm;		/* UNormalizer2 *, or NULL */
 	void			*casemap;	/* UCaseMap * */
 	void			*brk;		/* UBreakIterator * */
-	uint8_t			 low[0x800];	/* flags of U+0000..U+07FF */
+	uint8_t			*low;		/* flags of U+0000..U+FFFF:
+						 * U+0800 on filled lazily */
 	uint8_t			*pair;		/* the same by the two bytes of
 						 * U+0080..U+07FF as a uint16_t;
 						 * 0xFF when not one character */
@@ -76,6 +77,9 @@ struct normalise {
 						 * (tests turn them off) */
 	int			 avx2;		/* and 32 bytes at a time,
 						 * where the processor can */
+	int			 valid;		/* the caller's texts are valid
+						 * UTF-8: fewer checks (0 by
+						 * default) */
 	int			 regions;	/* unclean text is cleaned
 						 * region by region (tests
 						 * turn it off) */
@@ -86,7 +90,7 @@ struct normalise {
 	int			 ascii_inert;	/* no ASCII is F_NORM */
 	int			 ascii_upper;	/* only A-Z are F_NORM */
 	char			 ascii_map[128]; /* what the form maps it to */
-	uint8_t			*page[0x1100];	/* lazily filled flags */
+	uint8_t			*page[0x1000];	/* the same above U+FFFF */
 	struct buf		 a, b, c;	/* step outputs */
 	struct buf		 res;		/* the regions' result */
 	UChar			*u16in, *u16out;	/* a segment in UTF-16 */

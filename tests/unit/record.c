@@ -233,6 +233,57 @@ test_json_escape_random(void)
 }
 
 /*
+ * json_add_valid_string, AVX2 or not, against json_add_string: random
+ * valid strings into buffers of every fill level, and strings that grow
+ * up to six times when escaped, so the output runs out of room midway.
+ */
+static void
+test_json_add_valid_string(void)
+{
+	static const char *pieces[] = { "a", "bcdefghijklmnopqrstuvwxyz", " ",
+	    "\"", "\\", "\x01", "\n", "\t", "\x1f", "\x7f", "\xC3\xA9",
+	    "\xE2\x80\xA8", "\xE2\x80\xA9", "\xE2\x80\xA6", "\xE2\x82\xAC",
+	    "\xF0\x9F\x98\x80", "\xE4\xB8\xAD", "\x01\x02\x03\x04\x05" };
+	struct buf in = BUF_INIT, fast = BUF_INIT, ref = BUF_INIT;
+	uint32_t seed = 4242;
+	size_t i, j, fill;
+	int good = 1, simd;
+
+	for (i = 0; i < 40000 && good; i++) {
+		simd = json_simd(i % 4 != 0);
+		buf_reset(&in);
+		seed = seed * 1103515245 + 12345;
+		for (j = (seed >> 8) % 60; j > 0; j--) {
+			seed = seed * 1103515245 + 12345;
+			buf_addstr(&in, pieces[(seed >> 16) %
+			    (sizeof pieces / sizeof pieces[0])]);
+		}
+		if (i % 8 == 1)		/* a control per byte: \u00XX */
+			for (j = 0; j < i % 300; j++)
+				buf_addch(&in, (int)(j % 31) + 1);
+		fill = i % 131;
+		buf_release(&fast);
+		buf_reset(&ref);
+		for (j = 0; j < fill; j++) {
+			buf_addch(&fast, 'x');
+			buf_addch(&ref, 'x');
+		}
+		json_add_valid_string(&fast, in.data, in.len);
+		json_simd(0);
+		json_add_string(&ref, in.data, in.len);
+		json_simd(simd);
+		good &= fast.len == ref.len &&
+		    memcmp(fast.data, ref.data, ref.len) == 0 &&
+		    fast.data[fast.len] == '\0';
+	}
+	json_simd(1);
+	CHECK(good, "json: add_valid_string agrees with add_string on 40000 strings");
+	buf_release(&in);
+	buf_release(&fast);
+	buf_release(&ref);
+}
+
+/*
  * json_add_string copies short plain ASCII without json_escape, checking
  * it a word at a time (the last word overlapping): one character that
  * needs escaping or is not ASCII, at every position of every length
@@ -783,6 +834,7 @@ simd_agree(const char *s, size_t n)
 	struct buf a = BUF_INIT, b = BUF_INIT;
 	struct json_err e1 = { NULL, NULL }, e2 = { NULL, NULL };
 	struct json_err e3 = { NULL, NULL }, e4 = { NULL, NULL };
+	struct buf c = BUF_INIT;
 	const char *end1, *end2, *end3, *end4;
 	size_t bad1 = 0, bad2 = 0;
 	int esc1, esc2, esc3, esc4, r1, r2, known, ok, i;
@@ -801,6 +853,13 @@ simd_agree(const char *s, size_t n)
 	    strcmp(e1.msg, e2.msg) == 0 : esc1 == esc2) && r1 == r2 &&
 	    (r1 != 0 ? bad1 == bad2 : a.len == b.len &&
 	    memcmp(a.data, b.data, a.len) == 0);
+	/* Valid text escaped without the UTF-8 check: the same, quoted. */
+	if (r1 == 0) {
+		json_add_valid_string(&c, s, n);
+		ok &= c.len == a.len + 2 && c.data[0] == '"' &&
+		    memcmp(c.data + 1, a.data, a.len) == 0 &&
+		    c.data[a.len + 1] == '"';
+	}
 	/*
 	 * The whole-line UTF-8 check, and the scans that trust it: from its
 	 * bits, and without them 32 or 8 bytes at a time; to the line's end
@@ -828,6 +887,7 @@ simd_agree(const char *s, size_t n)
 	free(q);
 	buf_release(&a);
 	buf_release(&b);
+	buf_release(&c);
 	return ok;
 }
 
@@ -964,6 +1024,7 @@ main(void)
 	test_json_escape();
 	test_json_escape_random();
 	test_json_add_string_short();
+	test_json_add_valid_string();
 	test_json_known_edges();
 	test_json_decode_random();
 	test_json_scan();
