@@ -1476,6 +1476,17 @@ normalise_text(struct normalise *t, const char *s, size_t n,
 			STEP(step_norm(t, cur, curn, from, o), o);
 			if (curn == prevn && memcmp(cur, prev, curn) == 0)
 				break;
+			/*
+			 * The text before from is as it came but for the
+			 * character step_norm went back to, which may have
+			 * taken the marks after it in: the next round goes on
+			 * from a character's start at or before from.
+			 */
+			if (from > curn)
+				from = curn;
+			while (from > 0 && ((unsigned char)cur[from] & 0xC0) ==
+			    0x80)
+				from--;
 		}
 	} else {
 		o = other_buf(t, cur, NULL);
