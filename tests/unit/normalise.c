@@ -228,7 +228,8 @@ test_pairs(void)
 	} sets[] = {
 		{ NORM_NFC, 0, 0 }, { NORM_NFD, 0, 0 }, { NORM_NFKC, 0, 0 },
 		{ NORM_NFKD, 0, 0 }, { NORM_NFKC_CF, 0, 0 },
-		{ NORM_NFC, 1, 0 }, { NORM_NFKC, 1, 0 }, { NORM_NFC, 0, 1 }
+		{ NORM_NFC, 1, 0 }, { NORM_NFKC, 1, 0 }, { NORM_NFKC_CF, 1, 0 },
+		{ NORM_NFC, 0, 1 }
 	};
 	struct normalise_opts o = normalise_defaults;
 	struct normalise fast, slow;
