@@ -72,6 +72,7 @@ struct field {
 
 struct edit {
 	char		*key;		/* decoded UTF-8 key, NUL-terminated */
+	size_t		 keylen;
 	size_t		 field;		/* index into fields, or SIZE_MAX: new */
 	size_t		 off, len;	/* the value's JSON text in vals */
 };
@@ -83,6 +84,8 @@ struct record {
 	size_t		 close;		/* offset of the closing '}' */
 	struct field	*f;
 	size_t		 nf, capf;
+	uint64_t	 keys;		/* a bit for each key, 0 until the
+					 * first look (see key_bit) */
 	struct edit	*e;
 	size_t		 ne, cape;
 	struct buf	 vals;		/* JSON text of the edits' values */
