@@ -1141,9 +1141,11 @@ out:
 /*
  * Folding goes one code point at a time.  What a code point of the Basic
  * Multilingual Plane folds to when that is one such code point, else 0;
- * the table is filled as code points are met.
+ * the table is filled as code points are met.  0 in the table is a code
+ * point not met yet (calloc's pages cost nothing until used); FOLD_NONE,
+ * a surrogate, is one that folds to something else.
  */
-#define FOLD_UNKNOWN	0xFFFF
+#define FOLD_NONE	0xD800
 
 static inline uint32_t
 fold_bmp(struct tags *t, uint32_t c)
@@ -1152,18 +1154,68 @@ fold_bmp(struct tags *t, uint32_t c)
 	UChar u = (UChar)c, f[4];
 	int32_t len;
 
-	if (t->fold == NULL) {
-		t->fold = xmalloc(0x10000 * sizeof *t->fold);
-		memset(t->fold, 0xFF, 0x10000 * sizeof *t->fold);
-	}
-	if (t->fold[c] == FOLD_UNKNOWN) {
+	if (t->fold == NULL)
+		t->fold = xcalloc(0x10000, sizeof *t->fold);
+	if (t->fold[c] == 0) {
 		len = u_strFoldCase(f, 4, &u, 1, U_FOLD_CASE_DEFAULT, &err);
 		if (U_FAILURE(err))
 			die(EX_SOFTWARE, "case folding failed: %s",
 			    u_errorName(err));
-		t->fold[c] = len == 1 && !U16_IS_SURROGATE(f[0]) ? f[0] : 0;
+		t->fold[c] = len == 1 && !U16_IS_SURROGATE(f[0]) ? f[0] :
+		    FOLD_NONE;
 	}
-	return t->fold[c];
+	return t->fold[c] != FOLD_NONE ? t->fold[c] : 0;
+}
+
+/* The 8 ASCII bytes of w with A-Z lowercased (no carry crosses a byte). */
+static inline uint64_t
+lower8(uint64_t w)
+{
+	uint64_t ge_a = w + 0x3F3F3F3F3F3F3F3FULL;	/* from 'A' */
+	uint64_t gt_z = w + 0x2525252525252525ULL;	/* past 'Z' */
+
+	return w | ((ge_a & ~gt_z & 0x8080808080808080ULL) >> 2);
+}
+
+/*
+ * tags_fold of ASCII s[0..n) to d, a word at a time (the last word may
+ * overlap the one before: lowercasing twice does no harm); 0 with nothing
+ * written if s is not all ASCII.  Hashtags are mostly a few ASCII bytes,
+ * which a loop would take one at a time twice over.
+ */
+static int
+fold_ascii(const unsigned char *s, size_t n, unsigned char *d)
+{
+	const uint64_t high = 0x8080808080808080ULL;
+	uint64_t w = 0, v;
+	size_t i;
+
+	if (n >= 8) {
+		for (i = 0; i < n; i += 8)
+			w |= get_le64(s + (i + 8 <= n ? i : n - 8));
+		if (w & high)
+			return 0;
+		for (i = 0; i + 8 < n; i += 8)
+			put_le64(d + i, lower8(get_le64(s + i)));
+		put_le64(d + n - 8, lower8(get_le64(s + n - 8)));
+	} else if (n >= 4) {
+		w = get_le32(s);
+		v = get_le32(s + n - 4);
+		if ((w | v) & high)
+			return 0;
+		put_le32(d, (uint32_t)lower8(w));
+		put_le32(d + n - 4, (uint32_t)lower8(v));
+	} else if (n > 0) {
+		/* 1 to 3 bytes: the first, the middle and the last */
+		w = s[0] | (uint64_t)s[n / 2] << 8 | (uint64_t)s[n - 1] << 16;
+		if (w & high)
+			return 0;
+		w = lower8(w);
+		d[0] = (unsigned char)w;
+		d[n / 2] = (unsigned char)(w >> 8);
+		d[n - 1] = (unsigned char)(w >> 16);
+	}
+	return 1;
 }
 
 void
@@ -1176,26 +1228,49 @@ tags_fold(struct tags *t, const char *s, size_t n, struct buf *out)
 	uint32_t c;
 	unsigned char *d;
 
-	for (i = 0; i < n && p[i] < 0x80; i++)
-		;
-	if (i == n) {		/* ASCII: the common case */
-		buf_grow(out, n);
-		for (i = 0; i < n; i++)
-			out->data[out->len + i] = (char)lower_ascii(s[i]);
-		buf_setlen(out, out->len + n);
-		return;
+	buf_grow(out, 3 * n);
+	d = (unsigned char *)out->data + out->len;
+	if (t->fast) {
+		if (fold_ascii(p, n, d)) {	/* the common case */
+			buf_setlen(out, out->len + n);
+			return;
+		}
+	} else {
+		for (i = 0; i < n && p[i] < 0x80; i++)
+			;
+		if (i == n) {
+			for (i = 0; i < n; i++)
+				d[i] = (unsigned char)lower_ascii(s[i]);
+			buf_setlen(out, out->len + n);
+			return;
+		}
 	}
 	/*
 	 * Without ICU's string functions while each character folds to one
 	 * of the BMP: no more than three bytes for at least one.
 	 */
-	buf_grow(out, 3 * n);
-	d = (unsigned char *)out->data + out->len;
 	for (i = 0; i < n; i = k) {
+		if (p[i] < 0x80) {
+			*d++ = (unsigned char)lower_ascii(s[i]);
+			k = i + 1;
+			continue;
+		}
 		if ((c = cp_at(s, n, i, &k)) > 0xFFFF ||
 		    (c = fold_bmp(t, c)) == 0)
 			break;
-		d += utf8_encode(d, c);
+		/* utf8_encode's work for the BMP, without its call */
+		if (c < 0x80)
+			*d++ = (unsigned char)c;
+		else if (c < 0x800) {
+			d[0] = (unsigned char)(0xC0 | c >> 6);
+			d[1] = (unsigned char)(0x80 | (c & 0x3F));
+			d += 2;
+		} else {
+			d[0] = (unsigned char)(0xE0 | c >> 12);
+			d[1] = (unsigned char)(0x80 | (c >> 6 & 0x3F));
+			d[2] = (unsigned char)(0x80 | (c & 0x3F));
+			d += 3;
+		}
 	}
 	if (i == n) {
 		buf_setlen(out, (size_t)(d - (unsigned char *)out->data));

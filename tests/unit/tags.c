@@ -184,6 +184,51 @@ main(void)
 	}
 
 	/*
+	 * tags_fold's words of ASCII against its byte loop: every length to
+	 * 40 (the 1-3, 4-7 and 8-byte loads, words that overlap), all ASCII
+	 * bytes, a non-ASCII character at each place, appended after text
+	 * already in the buffer.
+	 */
+	{
+		struct tags slow;
+		struct buf fb = BUF_INIT;
+		char in[48];
+		uint32_t seed = 11;
+		size_t len, at, j;
+		int round, good = 1;
+
+		tags_init(&slow);
+		slow.fast = 0;
+		for (round = 0; round < 300 && good; round++)
+			for (len = 0; len <= 40 && good; len++)
+				for (at = 0; at <= len && good; at++) {
+					for (j = 0; j < len; j++) {
+						seed = seed * 1103515245 +
+						    12345;
+						in[j] = (char)(seed >> 16 &
+						    0x7F);
+					}
+					/* at == len: all ASCII */
+					if (at < len && round % 2 == 0) {
+						if (at + 2 > len)
+							continue;
+						memcpy(in + at, "\xc3\x89", 2);
+					}
+					buf_reset(&b);
+					buf_reset(&fb);
+					buf_addstr(&b, "pre");
+					buf_addstr(&fb, "pre");
+					tags_fold(&t, in, len, &b);
+					tags_fold(&slow, in, len, &fb);
+					good = b.len == fb.len &&
+					    memcmp(b.data, fb.data, b.len) == 0;
+				}
+		CHECK(good, "tags_fold: ASCII by words as by bytes");
+		buf_release(&fb);
+		tags_release(&slow);
+	}
+
+	/*
 	 * The fast paths (the AVX2 scan for trigger bytes, ASCII hashtags)
 	 * against the slow: random texts of the pieces above, two pieces
 	 * after every length of padding to 140 bytes (entities across the
