@@ -100,17 +100,19 @@ tsv_add(struct buf *b, const char *s, size_t n)
 
 /*
  * The entities of the current record into t: from text_entities when the
- * record has them, else found in the text.  0, or -1 after rejecting it.
+ * record has them, else found in the text (*found set).  0, or -1 after
+ * rejecting it.
  */
 static int
 entities(struct recin *in, struct record *r, const struct opts *o,
-    struct tags *t)
+    struct tags *t, int *found)
 {
 	const struct field *f;
 	const char *s, *why;
 	size_t n;
 
 	/* an export's entities describe its text, not another field */
+	*found = 0;
 	f = strcmp(o->field, "text") == 0 ? record_get(r, "text_entities") :
 	    NULL;
 	if (f != NULL && f->type != JSON_NULL) {
@@ -119,6 +121,7 @@ entities(struct recin *in, struct record *r, const struct opts *o,
 		recin_reject(in, "%s", why);
 		return -1;
 	}
+	*found = 1;
 	t->n = 0;
 	if ((f = record_get(r, o->field)) == NULL) {
 		recin_reject(in, "no '%s' field", o->field);
@@ -180,6 +183,27 @@ keep(const struct opts *o, struct tags *t, const struct tags_entity *e,
 	return 1;
 }
 
+/*
+ * Append v[0..n) as a JSON string: between quotes as it is when plain
+ * (needing no escapes), which spares json_add_string's checks.
+ */
+static inline void
+add_value(struct buf *b, const char *v, size_t n, int plain)
+{
+	char *d;
+
+	if (!plain) {
+		json_add_string(b, v, n);
+		return;
+	}
+	buf_grow(b, n + 2);
+	d = b->data + b->len;
+	d[0] = '"';
+	memcpy(d + 1, v, n);
+	d[n + 1] = '"';
+	buf_setlen(b, b->len + n + 2);
+}
+
 /* The record's id for --tsv: a number as written, a string's value. */
 static void
 tsv_id(struct record *r, struct buf *line)
@@ -211,7 +235,7 @@ main(int argc, char *argv[])
 	double start = now_seconds();
 	const char *v;
 	size_t i, vn, idlen, body;
-	int c, k, status = 0;
+	int c, k, found_in_text, status = 0;
 
 	prog_init("tag-extract");
 	while ((c = getopt_long(argc, argv, "ho:qv", longopts, NULL)) != -1)
@@ -245,7 +269,7 @@ main(int argc, char *argv[])
 	record_init(&r);
 	recin_open(&in, argv, rej);
 	while (recin_next(&in, &r)) {
-		if (entities(&in, &r, &o, &t) != 0)
+		if (entities(&in, &r, &o, &t, &found_in_text) != 0)
 			continue;
 		for (k = 0; k < TAGS_NKINDS; k++)
 			tags_set_clear(&rep.seen[k]);
@@ -280,7 +304,9 @@ main(int argc, char *argv[])
 					continue;
 				if (val->len > body)
 					buf_addch(val, ',');
-				json_add_string(val, v, vn);
+				/* values found in text are plain (tags.h) */
+				add_value(val, v, vn, found_in_text &&
+				    k != TAGS_URL);
 			}
 			buf_addch(val, ']');
 		}

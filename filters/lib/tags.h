@@ -13,7 +13,9 @@
  * channel posts, are not looked for.)  tags_from_export
  * fills t->e from a Telegram Desktop export's text_entities array instead.
  * Values point into the text or into t's own storage and stay valid until
- * the next call.
+ * the next call.  The values of the hashtags, mentions and cashtags
+ * tags_find leaves hold letters, digits, '_', '@', U+00B7 and U+200C, as
+ * do their foldings: nothing JSON escapes (tests check this).
  *
  * A tags_set removes repeats from one kind's values: the first spelling of
  * each key is kept.

@@ -8,6 +8,7 @@
 #include <unicode/ucasemap.h>
 
 #include "buf.h"
+#include "json.h"
 #include "tags.h"
 #include "unit.h"
 #include "utf8.h"
@@ -280,6 +281,63 @@ main(void)
 		CHECK(good, "tags_find: the fast paths find what the slow do");
 		buf_release(&r);
 		tags_release(&slow);
+	}
+
+	/*
+	 * What tags.h promises tag-extract, which quotes them as they are:
+	 * the values of hashtags, mentions and cashtags found in text, and
+	 * their foldings, are JSON strings as they are.  Random texts of the
+	 * pieces and of characters JSON escapes.
+	 */
+	{
+		static const char *const esc[] = { "\"", "\\", "\t", "\x01",
+		    "\x7f", "\xe2\x80\xa8", "\xe2\x80\xa9", "\xc3\x9f",
+		    "\xc4\xb0", "\xef\xac\x83" };
+		struct buf r = BUF_INIT, js = BUF_INIT, fold = BUF_INIT;
+		const struct tags_entity *e;
+		uint32_t seed = 13;
+		size_t k, i, nv = 0;
+		int round, good = 1;
+
+		for (round = 0; round < 20000 && good; round++) {
+			buf_reset(&r);
+			seed = seed * 1103515245 + 12345;
+			for (k = (seed >> 16) % 100; k > 0; k--) {
+				seed = seed * 1103515245 + 12345;
+				if ((seed >> 16) % 4 == 0)
+					buf_addstr(&r, esc[(seed >> 20) %
+					    (sizeof esc / sizeof esc[0])]);
+				else
+					buf_addstr(&r, piece[(seed >> 16) %
+					    NPIECE]);
+			}
+			tags_find(&t, r.data, r.len);
+			for (i = 0; i < t.n && good; i++) {
+				e = &t.e[i];
+				if (e->kind == TAGS_URL)
+					continue;
+				nv++;
+				buf_reset(&fold);
+				tags_fold(&t, e->v, e->vlen, &fold);
+				buf_reset(&js);
+				json_add_string(&js, e->v, e->vlen);
+				good = js.len == e->vlen + 2 &&
+				    memcmp(js.data + 1, e->v, e->vlen) == 0;
+				buf_reset(&js);
+				json_add_string(&js, fold.data, fold.len);
+				good &= js.len == fold.len + 2 &&
+				    memcmp(js.data + 1, fold.data,
+				    fold.len) == 0;
+				if (!good)
+					printf("# needs escapes: '%.*s'\n",
+					    (int)e->vlen, e->v);
+			}
+		}
+		CHECK(good && nv > 1000, "tags_find: hashtags, mentions and "
+		    "cashtags need no JSON escapes, folded or not (%zu)", nv);
+		buf_release(&r);
+		buf_release(&js);
+		buf_release(&fold);
 	}
 
 	tags_set_init(&set);
