@@ -1396,7 +1396,8 @@ set_rehash(struct tags_set *ts, size_t nslot)
 	}
 }
 
-static void
+/* Inline: it runs for every value, and its call cost about as much. */
+static inline void
 set_append(struct tags_set *ts, const char *key, size_t n)
 {
 	if (ts->n + 2 > ts->cap) {
