@@ -50,6 +50,7 @@ static const struct option longopts[] = {
 
 struct opts {
 	const char	*field;
+	int		 text;		/* field is "text": text_entities count */
 	int		 lower, tsv;
 	unsigned	 kinds;		/* bit k: kind k wanted */
 };
@@ -113,8 +114,7 @@ entities(struct recin *in, struct record *r, const struct opts *o,
 
 	/* an export's entities describe its text, not another field */
 	*found = 0;
-	f = strcmp(o->field, "text") == 0 ? record_get(r, "text_entities") :
-	    NULL;
+	f = o->text ? record_get(r, "text_entities") : NULL;
 	if (f != NULL && f->type != JSON_NULL) {
 		if (tags_from_export(t, f->val, f->vallen, &why) == 0)
 			return 0;
@@ -223,7 +223,7 @@ tsv_id(struct record *r, struct buf *line)
 int
 main(int argc, char *argv[])
 {
-	struct opts o = { "text", 0, 0, (1u << TAGS_NKINDS) - 1 };
+	struct opts o = { "text", 1, 0, 0, (1u << TAGS_NKINDS) - 1 };
 	struct out out, rejects, *rej = NULL;
 	const char *output = NULL, *rejects_path = NULL;
 	struct recin in;
@@ -235,6 +235,7 @@ main(int argc, char *argv[])
 	double start = now_seconds();
 	const char *v;
 	size_t i, vn, idlen, body;
+	unsigned present;
 	int c, k, found_in_text, status = 0;
 
 	prog_init("tag-extract");
@@ -248,6 +249,7 @@ main(int argc, char *argv[])
 			if (*optarg == '\0')
 				die(EX_USAGE, "--field: must not be empty");
 			o.field = optarg;
+			o.text = strcmp(optarg, "text") == 0;
 			break;
 		case OPT_LOWER: o.lower = 1; break;
 		case OPT_ONLY: o.kinds = parse_kinds(optarg); break;
@@ -292,13 +294,15 @@ main(int argc, char *argv[])
 			continue;
 		}
 		/* each kind's array straight into the record, in text order */
+		for (i = present = 0; i < t.n; i++)
+			present |= 1u << t.e[i].kind;
 		for (k = 0; k < TAGS_NKINDS; k++) {
 			if (!(o.kinds & 1u << k))
 				continue;
 			val = record_edit(&r, tags_field[k]);
 			buf_addch(val, '[');
 			body = val->len;
-			for (i = 0; i < t.n; i++) {
+			for (i = 0; present & 1u << k && i < t.n; i++) {
 				if ((int)t.e[i].kind != k || !keep(&o, &t,
 				    &t.e[i], &rep, &v, &vn, &found, &kept))
 					continue;
