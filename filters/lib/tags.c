@@ -356,7 +356,8 @@ is_user_char(uint32_t c)
 	}
 }
 
-static int
+/* Inline: it runs for every character around every '.'. */
+static inline int
 is_domain_char(uint32_t c)
 {
 	if (c < 0xC0)
