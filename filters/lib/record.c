@@ -456,6 +456,11 @@ record_edit(struct record *r, const char *key)
 	e->field = f != NULL ? (size_t)(f - r->f) : SIZE_MAX;
 	e->off = r->vals.len;
 	e->len = PENDING;
+	/* a member added: its key goes first, to be written with it */
+	if (f == NULL) {
+		json_add_string(&r->vals, key, klen);
+		buf_addch(&r->vals, ':');
+	}
 	return &r->vals;
 }
 
@@ -489,15 +494,13 @@ render_added(struct record *r, struct buf *out)
 		e = &r->e[j];
 		if (e->field != SIZE_MAX)
 			continue;
-		if (comma)
-			buf_addch(out, ',');
-		comma = 1;
-		json_add_string(out, e->key, e->keylen);
-		/* the colon and the value: one room check for both */
+		/* the comma and the member (key and value): one room check */
 		buf_grow(out, e->len + 1);
-		out->data[out->len] = ':';
-		memcpy(out->data + out->len + 1, r->vals.data + e->off, e->len);
-		buf_setlen(out, out->len + 1 + e->len);
+		if (comma)
+			out->data[out->len++] = ',';
+		comma = 1;
+		memcpy(out->data + out->len, r->vals.data + e->off, e->len);
+		buf_setlen(out, out->len + e->len);
 	}
 }
 

@@ -74,7 +74,8 @@ struct edit {
 	char		*key;		/* decoded UTF-8 key, NUL-terminated */
 	size_t		 keylen;
 	size_t		 field;		/* index into fields, or SIZE_MAX: new */
-	size_t		 off, len;	/* the value's JSON text in vals */
+	size_t		 off, len;	/* its JSON text in vals: the value,
+					 * or "key":value for a new member */
 };
 
 struct record {
