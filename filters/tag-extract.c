@@ -50,7 +50,7 @@ static const struct option longopts[] = {
 
 struct opts {
 	const char	*field;
-	int		 text;		/* field is "text": text_entities count */
+	int		 text;		/* field is "text" */
 	int		 lower, tsv;
 	unsigned	 kinds;		/* bit k: kind k wanted */
 };

@@ -75,6 +75,42 @@ is_tag_char(uint32_t c, int *cl)
 	return *cl == CL_LETTER || *cl == CL_DIGIT;
 }
 
+/*
+ * is_tag_char for the hashtag finder, which asks it of every character of
+ * a hashtag in another script: past ASCII, a table of the Basic
+ * Multilingual Plane filled as characters are met (0: not yet; else
+ * TAGC_MET, TAGC_TAG when a hashtag character, and the class) spares
+ * ICU's lookup and the switch on its answer.
+ */
+#define TAGC_MET	0x80
+#define TAGC_TAG	0x40
+
+/* Apart, so that the finder inlining tag_char stays small. */
+__attribute__((noinline)) static int
+tag_char_slow(struct tags *t, uint32_t c)
+{
+	int cl, tag = is_tag_char(c, &cl);
+
+	if (c > 0xFFFF || !t->fast)
+		return (tag ? TAGC_TAG : 0) | cl;
+	if (t->tagc == NULL)
+		t->tagc = xcalloc(0x10000, sizeof *t->tagc);
+	return t->tagc[c] = (uint8_t)(TAGC_MET | (tag ? TAGC_TAG : 0) | cl);
+}
+
+static inline int
+tag_char(struct tags *t, uint32_t c, int *cl)
+{
+	int v;
+
+	if (c < 0x80)
+		return is_tag_char(c, cl);
+	if (c > 0xFFFF || t->tagc == NULL || (v = t->tagc[c]) == 0)
+		v = tag_char_slow(t, c);
+	*cl = v & ~(TAGC_MET | TAGC_TAG);
+	return (v & TAGC_TAG) != 0;
+}
+
 static int
 is_word_char(uint32_t c)
 {
@@ -200,14 +236,14 @@ ascii_tag_end(const char *s, size_t n, size_t i, int *letter)
  * "@name" of 3-32 name characters when the run was not cut; and no '#'
  * right after all that.
  */
-static size_t
+__attribute__((always_inline)) static inline size_t
 hashtag_at(struct tags *t, const char *s, size_t n, size_t i)
 {
 	size_t j, k, next, cnt, end, after;
 	int cl, letter, cut;
 
 	after = i + 1;
-	if (i > 0 && is_tag_char(cp_before(s, n, i), &cl))
+	if (i > 0 && tag_char(t, cp_before(s, n, i), &cl))
 		return after;
 	cnt = 0;
 	end = 0;
@@ -216,7 +252,7 @@ hashtag_at(struct tags *t, const char *s, size_t n, size_t i)
 		cnt = j - i - 1;
 	else
 		for (j = i + 1; j < n; j = next) {
-			if (!is_tag_char(cp_at(s, n, j, &next), &cl))
+			if (!tag_char(t, cp_at(s, n, j, &next), &cl))
 				break;
 			if (cnt == TAG_MAX) {
 				cut = 1;
@@ -1310,6 +1346,7 @@ tags_release(struct tags *t)
 	if (t->casemap != NULL)
 		ucasemap_close(t->casemap);
 	free(t->fold);
+	free(t->tagc);
 	memset(t, 0, sizeof *t);
 }
 

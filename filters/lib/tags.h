@@ -54,6 +54,8 @@ struct tags {
 	void			*casemap;	/* ICU UCaseMap, for folding */
 	uint16_t		*fold;		/* the BMP folded, filled as
 						 * met; see tags_fold */
+	uint8_t			*tagc;		/* the BMP's is_tag_char, the
+						 * same way; see tag_char */
 	int			 fast;		/* the fast paths are on (tests
 						 * turn them off to compare) */
 };

@@ -241,6 +241,7 @@ main(void)
 		struct buf r = BUF_INIT;
 		static const char *const pad[] = { "x", " ", "#", ".",
 		    "\xd1\x8f" };
+		unsigned char enc[4];
 		uint32_t seed = 7;
 		size_t p, k, m;
 		int round, good = 1;
@@ -278,6 +279,24 @@ main(void)
 				buf_addstr(&r, "abc");
 				good = same_entities(&t, &slow, r.data, r.len);
 			}
+		/*
+		 * The fast finder's table of hashtag characters: every BMP
+		 * character in a hashtag and before a '#', met for the
+		 * first time and again.
+		 */
+		for (k = 0x80; k < 0x10000 && good; k++) {
+			if (k >= 0xD800 && k <= 0xDFFF)
+				continue;
+			m = utf8_encode(enc, (uint32_t)k);
+			buf_reset(&r);
+			buf_addstr(&r, "#a");
+			buf_add(&r, enc, m);
+			buf_addstr(&r, "b ");
+			buf_add(&r, enc, m);
+			buf_addstr(&r, "#x");
+			good = same_entities(&t, &slow, r.data, r.len) &&
+			    same_entities(&t, &slow, r.data, r.len);
+		}
 		CHECK(good, "tags_find: the fast paths find what the slow do");
 		buf_release(&r);
 		tags_release(&slow);
