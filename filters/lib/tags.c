@@ -5,6 +5,7 @@
  * and '.'), 32 at a time with AVX2, and hands each to its finder, so text
  * without them costs that pass and nothing else.
  */
+#define _GNU_SOURCE	/* memrchr */
 #include <stdlib.h>
 #include <string.h>
 
@@ -141,6 +142,30 @@ static int
 lower_ascii(int c)
 {
 	return c >= 'A' && c <= 'Z' ? c + 32 : c;
+}
+
+#define ONES	0x0101010101010101ULL
+#define HIGHS	0x8080808080808080ULL
+
+/*
+ * 0x80 in the bytes of w that are c, and maybe in some after the first:
+ * the lowest is the first c.
+ */
+static inline uint64_t
+bytes_eq(uint64_t w, int c)
+{
+	uint64_t x = w ^ ONES * (uint64_t)c;
+
+	return (x - ONES) & ~x & HIGHS;
+}
+
+/* lower_ascii of each of the 8 bytes of w, which must all be ASCII. */
+static inline uint64_t
+lower8(uint64_t w)
+{
+	/* from 'A' and past 'Z': no carry crosses a byte below 0x80 */
+	return w | (((w + ONES * (0x80 - 'A')) & ~(w + ONES * (0x7F - 'Z')) &
+	    HIGHS) >> 2);
 }
 
 /* The code point at s[i] (i < n, valid UTF-8); *next gets its end. */
@@ -585,17 +610,25 @@ is_known_tld(const char *s, size_t n)
  * TDLib's fix_url: the length of the URL s[0..n) once unbalanced brackets
  * and trailing punctuation are cut from its path, or 0 when it is no URL
  * (a bad domain, or a bare domain whose top-level domain is unknown).
+ * fast: the scheme and the end of the domain looked for 8 bytes at a time.
  */
 static size_t
-check_url(const char *s, size_t n)
+check_url(const char *s, size_t n, int fast)
 {
 	char head[13];
 	const char *dom, *path, *p;
 	size_t hn, dn, pn, i, prev, parts, pos, k;
+	uint64_t w, m;
 	int protocol = 0, ipv4 = 1, nondigit = 0, bal[3] = { 0, 0, 0 };
 
 	hn = n < 10 ? n : 10;
-	for (i = 0; i < hn; i++)
+	i = 0;
+	if (fast && hn >= 8 &&
+	    ((w = get_le64((const unsigned char *)s)) & HIGHS) == 0) {
+		put_le64((unsigned char *)head, lower8(w));
+		i = 8;
+	}
+	for (; i < hn; i++)
 		head[i] = (char)lower_ascii(s[i]);
 	head[hn] = '\0';
 	dom = s;
@@ -606,8 +639,17 @@ check_url(const char *s, size_t n)
 		dom = (const char *)memchr(s, ':', n) + 3;
 		protocol = 1;
 	}
-	for (dn = 0; dom + dn < s + n && dom[dn] != '/' && dom[dn] != '?' &&
-	    dom[dn] != '#'; dn++)
+	/* the domain ends at '/', '?' or '#': words first, then bytes */
+	for (dn = 0, m = 0; fast && (size_t)(s + n - dom) - dn >= 8; dn += 8) {
+		w = get_le64((const unsigned char *)dom + dn);
+		if ((m = bytes_eq(w, '/') | bytes_eq(w, '?') |
+		    bytes_eq(w, '#')) != 0) {
+			dn += (size_t)__builtin_ctzll(m) / 8;
+			break;
+		}
+	}
+	for (; m == 0 && dom + dn < s + n && dom[dn] != '/' &&
+	    dom[dn] != '?' && dom[dn] != '#'; dn++)
 		;
 	path = dom + dn;
 	pn = (size_t)(s + n - path);
@@ -615,11 +657,8 @@ check_url(const char *s, size_t n)
 		dn -= (size_t)(p + 1 - dom);
 		dom = p + 1;
 	}
-	for (i = dn; i > 0; i--)
-		if (dom[i - 1] == ':') {
-			dn = i - 1;
-			break;
-		}
+	if ((p = memrchr(dom, ':', dn)) != NULL)
+		dn = (size_t)(p - dom);
 	if (dn == 12) {
 		for (i = 0; i < 12; i++)
 			head[i] = (char)lower_ascii(dom[i]);
@@ -704,7 +743,7 @@ url_candidate(struct tags *t, const char *s, size_t b, size_t e)
 	else if (e - b > 7 && memcmp(s + b, "mailto:", 7) == 0 &&
 	    is_email(s + b + 7, e - b - 7))
 		add(t, TAGS_EMAIL, b + 7, e - b - 7, 0);
-	else if ((len = check_url(s + b, e - b)) > 0)
+	else if ((len = check_url(s + b, e - b, t->fast)) > 0)
 		add(t, TAGS_URL, b, len, 0);
 }
 
@@ -1202,16 +1241,6 @@ fold_bmp(struct tags *t, uint32_t c)
 		    FOLD_NONE;
 	}
 	return t->fold[c] != FOLD_NONE ? t->fold[c] : 0;
-}
-
-/* The 8 ASCII bytes of w with A-Z lowercased (no carry crosses a byte). */
-static inline uint64_t
-lower8(uint64_t w)
-{
-	uint64_t ge_a = w + 0x3F3F3F3F3F3F3F3FULL;	/* from 'A' */
-	uint64_t gt_z = w + 0x2525252525252525ULL;	/* past 'Z' */
-
-	return w | ((ge_a & ~gt_z & 0x8080808080808080ULL) >> 2);
 }
 
 /*

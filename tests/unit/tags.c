@@ -230,7 +230,8 @@ main(void)
 	}
 
 	/*
-	 * The fast paths (the AVX2 scan for trigger bytes, ASCII hashtags)
+	 * The fast paths (the AVX2 scan for trigger bytes, ASCII hashtags,
+	 * the words of a URL's scheme and domain)
 	 * against the slow: random texts of the pieces above, two pieces
 	 * after every length of padding to 140 bytes (entities across the
 	 * 32- and 64-byte blocks the scan reads, and in the last bytes it
