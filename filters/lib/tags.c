@@ -193,6 +193,10 @@ cp_ending(const char *s, size_t n, size_t i, size_t *start)
 {
 	size_t next;
 
+	if ((unsigned char)s[i - 1] < 0x80) {	/* mostly: no search back */
+		*start = i - 1;
+		return (unsigned char)s[i - 1];
+	}
 	do
 		i--;
 	while (i > 0 && ((unsigned char)s[i] & 0xC0) == 0x80);
