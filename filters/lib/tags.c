@@ -240,10 +240,10 @@ add(struct tags *t, enum tags_kind kind, size_t off, size_t len,
 static size_t
 ascii_tag_end(const char *s, size_t n, size_t i, int *letter)
 {
-	size_t j;
+	size_t j, lim = n - i > TAG_MAX + 1 ? i + TAG_MAX + 1 : n;
 	int c, alpha = 0;
 
-	for (j = i + 1; j < n && j - i <= TAG_MAX; j++) {
+	for (j = i + 1; j < lim; j++) {
 		c = (unsigned char)s[j];
 		if ((c | 0x20) >= 'a' && (c | 0x20) <= 'z')
 			alpha = 1;
