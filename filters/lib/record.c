@@ -234,16 +234,14 @@ parse_fail(struct json_err *e, const char *at, const char *msg)
 }
 
 /*
- * The bit of a record's keys a key sets: most lookups are of members a
- * record does not have (those a filter adds), and the bits tell most of
- * them without a look at the members.
+ * The bit of a record's keys a key of klen bytes sets: most lookups are
+ * of members a record does not have (those a filter adds), and the bits
+ * tell most of them, by length alone, without a look at the members.
  */
 static inline uint64_t
-key_bit(const char *key, size_t klen)
+key_bit(size_t klen)
 {
-	unsigned c = klen > 0 ? (unsigned char)key[0] : 0;
-
-	return (uint64_t)1 << ((c * 7 + klen) & 63);
+	return (uint64_t)1 << (klen & 63);
 }
 
 int
@@ -288,6 +286,8 @@ record_parse(struct record *r, const struct line *l, struct json_err *e)
 		f->key = k + 1;
 		f->keylen = (size_t)(p - k - 2);
 		f->key_escaped = kesc;
+		/* an escaped key could be any length once decoded */
+		r->keys |= key_bit(f->keylen) | (0 - (uint64_t)kesc);
 		p = json_skip_ws(p, end);
 		if (p == end || *p != ':')
 			return parse_fail(e, p, "':' expected after object key");
@@ -354,7 +354,7 @@ escaped_key_equal(struct record *r, const struct field *f, const char *key,
 }
 
 /* The last member named key[0..klen), or NULL: the long way. */
-static const struct field *
+static inline const struct field *
 field_scan(struct record *r, const char *key, size_t klen)
 {
 	const struct field *f;
@@ -373,26 +373,11 @@ field_scan(struct record *r, const char *key, size_t klen)
 	return NULL;
 }
 
-/* The bits of the record's keys; all for an escaped one. */
-static uint64_t
-key_bits(const struct record *r)
-{
-	uint64_t bits = 0;
-	size_t i;
-
-	for (i = 0; i < r->nf; i++)
-		bits |= r->f[i].key_escaped ? ~(uint64_t)0 :
-		    key_bit(r->f[i].key, r->f[i].keylen);
-	return bits;
-}
-
 /* The same, a missing member mostly told by its bit. */
 static inline const struct field *
 field_find(struct record *r, const char *key, size_t klen)
 {
-	if (r->keys == 0)	/* first look since record_parse */
-		r->keys = key_bits(r);
-	if (!(r->keys & key_bit(key, klen)))
+	if (!(r->keys & key_bit(klen)))
 		return NULL;
 	return field_scan(r, key, klen);
 }

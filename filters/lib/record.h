@@ -85,8 +85,8 @@ struct record {
 	size_t		 close;		/* offset of the closing '}' */
 	struct field	*f;
 	size_t		 nf, capf;
-	uint64_t	 keys;		/* a bit for each key, 0 until the
-					 * first look (see key_bit) */
+	uint64_t	 keys;		/* a bit for each key's length
+					 * (see key_bit) */
 	struct edit	*e;
 	size_t		 ne, cape;
 	struct buf	 vals;		/* JSON text of the edits' values */

@@ -550,8 +550,8 @@ test_record(void)
 
 /*
  * record_get against a plain search of the decoded keys, over records of
- * keys alike in first byte and length (one bit each), escaped ones and
- * repeats: the bits may only skip members that are not there.  Each record
+ * keys alike in first byte and length (one bit for a length), escaped ones
+ * and repeats: the bits may only skip members that are not there.  Each record
  * is looked up, edited (which looks up too) and replaced by the next one
  * in the same struct, whose bits must not be the last one's.
  */
