@@ -50,6 +50,7 @@ static const struct option longopts[] = {
 
 struct opts {
 	const char	*field;
+	int		 text;		/* field is "text" */
 	int		 lower, tsv;
 	unsigned	 kinds;		/* bit k: kind k wanted */
 };
@@ -100,25 +101,27 @@ tsv_add(struct buf *b, const char *s, size_t n)
 
 /*
  * The entities of the current record into t: from text_entities when the
- * record has them, else found in the text.  0, or -1 after rejecting it.
+ * record has them, else found in the text (*found set).  0, or -1 after
+ * rejecting it.
  */
 static int
 entities(struct recin *in, struct record *r, const struct opts *o,
-    struct tags *t)
+    struct tags *t, int *found)
 {
 	const struct field *f;
 	const char *s, *why;
 	size_t n;
 
 	/* an export's entities describe its text, not another field */
-	f = strcmp(o->field, "text") == 0 ? record_get(r, "text_entities") :
-	    NULL;
+	*found = 0;
+	f = o->text ? record_get(r, "text_entities") : NULL;
 	if (f != NULL && f->type != JSON_NULL) {
 		if (tags_from_export(t, f->val, f->vallen, &why) == 0)
 			return 0;
 		recin_reject(in, "%s", why);
 		return -1;
 	}
+	*found = 1;
 	t->n = 0;
 	if ((f = record_get(r, o->field)) == NULL) {
 		recin_reject(in, "no '%s' field", o->field);
@@ -180,6 +183,27 @@ keep(const struct opts *o, struct tags *t, const struct tags_entity *e,
 	return 1;
 }
 
+/*
+ * Append v[0..n) as a JSON string: between quotes as it is when plain
+ * (needing no escapes), which spares json_add_string's checks.
+ */
+static inline void
+add_value(struct buf *b, const char *v, size_t n, int plain)
+{
+	char *d;
+
+	if (!plain) {
+		json_add_string(b, v, n);
+		return;
+	}
+	buf_grow(b, n + 2);
+	d = b->data + b->len;
+	d[0] = '"';
+	memcpy(d + 1, v, n);
+	d[n + 1] = '"';
+	buf_setlen(b, b->len + n + 2);
+}
+
 /* The record's id for --tsv: a number as written, a string's value. */
 static void
 tsv_id(struct record *r, struct buf *line)
@@ -199,7 +223,7 @@ tsv_id(struct record *r, struct buf *line)
 int
 main(int argc, char *argv[])
 {
-	struct opts o = { "text", 0, 0, (1u << TAGS_NKINDS) - 1 };
+	struct opts o = { "text", 1, 0, 0, (1u << TAGS_NKINDS) - 1 };
 	struct out out, rejects, *rej = NULL;
 	const char *output = NULL, *rejects_path = NULL;
 	struct recin in;
@@ -211,7 +235,8 @@ main(int argc, char *argv[])
 	double start = now_seconds();
 	const char *v;
 	size_t i, vn, idlen, body;
-	int c, k, status = 0;
+	unsigned present;
+	int c, k, found_in_text, status = 0;
 
 	prog_init("tag-extract");
 	while ((c = getopt_long(argc, argv, "ho:qv", longopts, NULL)) != -1)
@@ -224,6 +249,7 @@ main(int argc, char *argv[])
 			if (*optarg == '\0')
 				die(EX_USAGE, "--field: must not be empty");
 			o.field = optarg;
+			o.text = strcmp(optarg, "text") == 0;
 			break;
 		case OPT_LOWER: o.lower = 1; break;
 		case OPT_ONLY: o.kinds = parse_kinds(optarg); break;
@@ -245,7 +271,7 @@ main(int argc, char *argv[])
 	record_init(&r);
 	recin_open(&in, argv, rej);
 	while (recin_next(&in, &r)) {
-		if (entities(&in, &r, &o, &t) != 0)
+		if (entities(&in, &r, &o, &t, &found_in_text) != 0)
 			continue;
 		for (k = 0; k < TAGS_NKINDS; k++)
 			tags_set_clear(&rep.seen[k]);
@@ -268,19 +294,23 @@ main(int argc, char *argv[])
 			continue;
 		}
 		/* each kind's array straight into the record, in text order */
+		for (i = present = 0; i < t.n; i++)
+			present |= 1u << t.e[i].kind;
 		for (k = 0; k < TAGS_NKINDS; k++) {
 			if (!(o.kinds & 1u << k))
 				continue;
 			val = record_edit(&r, tags_field[k]);
 			buf_addch(val, '[');
 			body = val->len;
-			for (i = 0; i < t.n; i++) {
+			for (i = 0; present & 1u << k && i < t.n; i++) {
 				if ((int)t.e[i].kind != k || !keep(&o, &t,
 				    &t.e[i], &rep, &v, &vn, &found, &kept))
 					continue;
 				if (val->len > body)
 					buf_addch(val, ',');
-				json_add_string(val, v, vn);
+				/* values found in text are plain (tags.h) */
+				add_value(val, v, vn, found_in_text &&
+				    k != TAGS_URL);
 			}
 			buf_addch(val, ']');
 		}

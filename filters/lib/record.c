@@ -233,6 +233,17 @@ parse_fail(struct json_err *e, const char *at, const char *msg)
 	return -1;
 }
 
+/*
+ * The bit of a record's keys a key of klen bytes sets: most lookups are
+ * of members a record does not have (those a filter adds), and the bits
+ * tell most of them, by length alone, without a look at the members.
+ */
+static inline uint64_t
+key_bit(size_t klen)
+{
+	return (uint64_t)1 << (klen & 63);
+}
+
 int
 record_parse(struct record *r, const struct line *l, struct json_err *e)
 {
@@ -248,6 +259,7 @@ record_parse(struct record *r, const struct line *l, struct json_err *e)
 	r->p = l->p;
 	r->len = l->len;
 	r->nf = r->ne = 0;
+	r->keys = 0;
 	buf_reset(&r->vals);
 	p = json_skip_ws(p, end);
 	if (p == end || *p != '{') {
@@ -275,6 +287,8 @@ record_parse(struct record *r, const struct line *l, struct json_err *e)
 		f->key = k + 1;
 		f->keylen = (size_t)(p - k - 2);
 		f->key_escaped = kesc;
+		/* an escaped key could be any length once decoded */
+		r->keys |= key_bit(f->keylen) | (0 - (uint64_t)kesc);
 		p = json_skip_ws(p, end);
 		if (p == end || *p != ':')
 			return parse_fail(e, p, "':' expected after object key");
@@ -326,16 +340,13 @@ record_blank(const char *p, size_t n)
 	return json_skip_ws(p, p + n) == p + n;
 }
 
-static int
-key_equal(struct record *r, const struct field *f, const char *key,
+/* An escaped key, decoded, is key[0..klen). */
+__attribute__((noinline)) static int
+escaped_key_equal(struct record *r, const struct field *f, const char *key,
     size_t klen)
 {
 	size_t bad;
 
-	/* the first bytes tell most keys apart, without calling memcmp */
-	if (!f->key_escaped)
-		return f->keylen == klen && (klen == 0 ||
-		    (f->key[0] == key[0] && memcmp(f->key, key, klen) == 0));
 	buf_reset(&r->keytmp);
 	if (json_decode_string(f->key, f->keylen, &r->keytmp, &bad) != 0)
 		return 0;
@@ -343,15 +354,39 @@ key_equal(struct record *r, const struct field *f, const char *key,
 	    memcmp(r->keytmp.data, key, klen) == 0;
 }
 
+/* The last member named key[0..klen), or NULL: the long way. */
+static inline const struct field *
+field_scan(struct record *r, const char *key, size_t klen)
+{
+	const struct field *f;
+	size_t i;
+
+	for (i = r->nf; i-- > 0;) {
+		f = &r->f[i];
+		/* the first bytes tell most keys apart, without memcmp */
+		if (f->key_escaped) {
+			if (escaped_key_equal(r, f, key, klen))
+				return f;
+		} else if (f->keylen == klen && (klen == 0 ||
+		    (f->key[0] == key[0] && memcmp(f->key, key, klen) == 0)))
+			return f;
+	}
+	return NULL;
+}
+
+/* The same, a missing member mostly told by its bit. */
+static inline const struct field *
+field_find(struct record *r, const char *key, size_t klen)
+{
+	if (!(r->keys & key_bit(klen)))
+		return NULL;
+	return field_scan(r, key, klen);
+}
+
 const struct field *
 record_get(struct record *r, const char *key)
 {
-	size_t i, klen = strlen(key);
-
-	for (i = r->nf; i-- > 0;)
-		if (key_equal(r, &r->f[i], key, klen))
-			return &r->f[i];
-	return NULL;
+	return field_find(r, key, strlen(key));
 }
 
 int
@@ -385,11 +420,12 @@ record_edit(struct record *r, const char *key)
 {
 	const struct field *f;
 	struct edit *e;
-	size_t i;
+	size_t i, klen = strlen(key);
 
 	edit_close_pending(r);
 	for (i = 0; i < r->ne; i++)
-		if (r->e[i].key[0] == key[0] && strcmp(r->e[i].key, key) == 0) {
+		if (r->e[i].keylen == klen && r->e[i].key[0] == key[0] &&
+		    memcmp(r->e[i].key, key, klen) == 0) {
 			memmove(&r->e[i], &r->e[i + 1],
 			    (r->ne - i - 1) * sizeof *r->e);
 			r->ne--;
@@ -401,10 +437,16 @@ record_edit(struct record *r, const char *key)
 	}
 	e = &r->e[r->ne++];
 	e->key = (char *)key;
-	f = record_get(r, key);
+	e->keylen = klen;
+	f = field_find(r, key, klen);
 	e->field = f != NULL ? (size_t)(f - r->f) : SIZE_MAX;
 	e->off = r->vals.len;
 	e->len = PENDING;
+	/* a member added: its key goes first, to be written with it */
+	if (f == NULL) {
+		json_add_string(&r->vals, key, klen);
+		buf_addch(&r->vals, ':');
+	}
 	return &r->vals;
 }
 
@@ -438,15 +480,13 @@ render_added(struct record *r, struct buf *out)
 		e = &r->e[j];
 		if (e->field != SIZE_MAX)
 			continue;
-		if (comma)
-			buf_addch(out, ',');
-		comma = 1;
-		json_add_string(out, e->key, strlen(e->key));
-		/* the colon and the value: one room check for both */
+		/* the comma and the member (key and value): one room check */
 		buf_grow(out, e->len + 1);
-		out->data[out->len] = ':';
-		memcpy(out->data + out->len + 1, r->vals.data + e->off, e->len);
-		buf_setlen(out, out->len + 1 + e->len);
+		if (comma)
+			out->data[out->len++] = ',';
+		comma = 1;
+		memcpy(out->data + out->len, r->vals.data + e->off, e->len);
+		buf_setlen(out, out->len + e->len);
 	}
 }
 

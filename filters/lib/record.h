@@ -72,8 +72,10 @@ struct field {
 
 struct edit {
 	char		*key;		/* decoded UTF-8 key, NUL-terminated */
+	size_t		 keylen;
 	size_t		 field;		/* index into fields, or SIZE_MAX: new */
-	size_t		 off, len;	/* the value's JSON text in vals */
+	size_t		 off, len;	/* its JSON text in vals: the value,
+					 * or "key":value for a new member */
 };
 
 struct record {
@@ -83,6 +85,8 @@ struct record {
 	size_t		 close;		/* offset of the closing '}' */
 	struct field	*f;
 	size_t		 nf, capf;
+	uint64_t	 keys;		/* a bit for each key's length
+					 * (see key_bit) */
 	struct edit	*e;
 	size_t		 ne, cape;
 	struct buf	 vals;		/* JSON text of the edits' values */

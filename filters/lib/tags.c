@@ -5,6 +5,7 @@
  * and '.'), 32 at a time with AVX2, and hands each to its finder, so text
  * without them costs that pass and nothing else.
  */
+#define _GNU_SOURCE	/* memrchr */
 #include <stdlib.h>
 #include <string.h>
 
@@ -75,6 +76,42 @@ is_tag_char(uint32_t c, int *cl)
 	return *cl == CL_LETTER || *cl == CL_DIGIT;
 }
 
+/*
+ * is_tag_char for the hashtag finder, which asks it of every character of
+ * a hashtag in another script: past ASCII, a table of the Basic
+ * Multilingual Plane filled as characters are met (0: not yet; else
+ * TAGC_MET, TAGC_TAG when a hashtag character, and the class) spares
+ * ICU's lookup and the switch on its answer.
+ */
+#define TAGC_MET	0x80
+#define TAGC_TAG	0x40
+
+/* Apart, so that the finder inlining tag_char stays small. */
+__attribute__((noinline)) static int
+tag_char_slow(struct tags *t, uint32_t c)
+{
+	int cl, tag = is_tag_char(c, &cl);
+
+	if (c > 0xFFFF || !t->fast)
+		return (tag ? TAGC_TAG : 0) | cl;
+	if (t->tagc == NULL)
+		t->tagc = xcalloc(0x10000, sizeof *t->tagc);
+	return t->tagc[c] = (uint8_t)(TAGC_MET | (tag ? TAGC_TAG : 0) | cl);
+}
+
+static inline int
+tag_char(struct tags *t, uint32_t c, int *cl)
+{
+	int v;
+
+	if (c < 0x80)
+		return is_tag_char(c, cl);
+	if (c > 0xFFFF || t->tagc == NULL || (v = t->tagc[c]) == 0)
+		v = tag_char_slow(t, c);
+	*cl = v & ~(TAGC_MET | TAGC_TAG);
+	return (v & TAGC_TAG) != 0;
+}
+
 static int
 is_word_char(uint32_t c)
 {
@@ -107,6 +144,30 @@ lower_ascii(int c)
 	return c >= 'A' && c <= 'Z' ? c + 32 : c;
 }
 
+#define ONES	0x0101010101010101ULL
+#define HIGHS	0x8080808080808080ULL
+
+/*
+ * 0x80 in the bytes of w that are c, and maybe in some after the first:
+ * the lowest is the first c.
+ */
+static inline uint64_t
+bytes_eq(uint64_t w, int c)
+{
+	uint64_t x = w ^ ONES * (uint64_t)c;
+
+	return (x - ONES) & ~x & HIGHS;
+}
+
+/* lower_ascii of each of the 8 bytes of w, which must all be ASCII. */
+static inline uint64_t
+lower8(uint64_t w)
+{
+	/* from 'A' and past 'Z': no carry crosses a byte below 0x80 */
+	return w | (((w + ONES * (0x80 - 'A')) & ~(w + ONES * (0x7F - 'Z')) &
+	    HIGHS) >> 2);
+}
+
 /* The code point at s[i] (i < n, valid UTF-8); *next gets its end. */
 static inline uint32_t
 cp_at(const char *s, size_t n, size_t i, size_t *next)
@@ -132,6 +193,10 @@ cp_ending(const char *s, size_t n, size_t i, size_t *start)
 {
 	size_t next;
 
+	if ((unsigned char)s[i - 1] < 0x80) {	/* mostly: no search back */
+		*start = i - 1;
+		return (unsigned char)s[i - 1];
+	}
 	do
 		i--;
 	while (i > 0 && ((unsigned char)s[i] & 0xC0) == 0x80);
@@ -175,10 +240,10 @@ add(struct tags *t, enum tags_kind kind, size_t off, size_t len,
 static size_t
 ascii_tag_end(const char *s, size_t n, size_t i, int *letter)
 {
-	size_t j;
+	size_t j, lim = n - i > TAG_MAX + 1 ? i + TAG_MAX + 1 : n;
 	int c, alpha = 0;
 
-	for (j = i + 1; j < n && j - i <= TAG_MAX; j++) {
+	for (j = i + 1; j < lim; j++) {
 		c = (unsigned char)s[j];
 		if ((c | 0x20) >= 'a' && (c | 0x20) <= 'z')
 			alpha = 1;
@@ -200,14 +265,14 @@ ascii_tag_end(const char *s, size_t n, size_t i, int *letter)
  * "@name" of 3-32 name characters when the run was not cut; and no '#'
  * right after all that.
  */
-static size_t
+__attribute__((always_inline)) static inline size_t
 hashtag_at(struct tags *t, const char *s, size_t n, size_t i)
 {
 	size_t j, k, next, cnt, end, after;
 	int cl, letter, cut;
 
 	after = i + 1;
-	if (i > 0 && is_tag_char(cp_before(s, n, i), &cl))
+	if (i > 0 && tag_char(t, cp_before(s, n, i), &cl))
 		return after;
 	cnt = 0;
 	end = 0;
@@ -216,7 +281,7 @@ hashtag_at(struct tags *t, const char *s, size_t n, size_t i)
 		cnt = j - i - 1;
 	else
 		for (j = i + 1; j < n; j = next) {
-			if (!is_tag_char(cp_at(s, n, j, &next), &cl))
+			if (!tag_char(t, cp_at(s, n, j, &next), &cl))
 				break;
 			if (cnt == TAG_MAX) {
 				cut = 1;
@@ -356,7 +421,8 @@ is_user_char(uint32_t c)
 	}
 }
 
-static int
+/* Inline: it runs for every character around every '.'. */
+static inline int
 is_domain_char(uint32_t c)
 {
 	if (c < 0xC0)
@@ -548,17 +614,25 @@ is_known_tld(const char *s, size_t n)
  * TDLib's fix_url: the length of the URL s[0..n) once unbalanced brackets
  * and trailing punctuation are cut from its path, or 0 when it is no URL
  * (a bad domain, or a bare domain whose top-level domain is unknown).
+ * fast: the scheme and the end of the domain looked for 8 bytes at a time.
  */
 static size_t
-check_url(const char *s, size_t n)
+check_url(const char *s, size_t n, int fast)
 {
 	char head[13];
 	const char *dom, *path, *p;
 	size_t hn, dn, pn, i, prev, parts, pos, k;
+	uint64_t w, m;
 	int protocol = 0, ipv4 = 1, nondigit = 0, bal[3] = { 0, 0, 0 };
 
 	hn = n < 10 ? n : 10;
-	for (i = 0; i < hn; i++)
+	i = 0;
+	if (fast && hn >= 8 &&
+	    ((w = get_le64((const unsigned char *)s)) & HIGHS) == 0) {
+		put_le64((unsigned char *)head, lower8(w));
+		i = 8;
+	}
+	for (; i < hn; i++)
 		head[i] = (char)lower_ascii(s[i]);
 	head[hn] = '\0';
 	dom = s;
@@ -569,8 +643,17 @@ check_url(const char *s, size_t n)
 		dom = (const char *)memchr(s, ':', n) + 3;
 		protocol = 1;
 	}
-	for (dn = 0; dom + dn < s + n && dom[dn] != '/' && dom[dn] != '?' &&
-	    dom[dn] != '#'; dn++)
+	/* the domain ends at '/', '?' or '#': words first, then bytes */
+	for (dn = 0, m = 0; fast && (size_t)(s + n - dom) - dn >= 8; dn += 8) {
+		w = get_le64((const unsigned char *)dom + dn);
+		if ((m = bytes_eq(w, '/') | bytes_eq(w, '?') |
+		    bytes_eq(w, '#')) != 0) {
+			dn += (size_t)__builtin_ctzll(m) / 8;
+			break;
+		}
+	}
+	for (; m == 0 && dom + dn < s + n && dom[dn] != '/' &&
+	    dom[dn] != '?' && dom[dn] != '#'; dn++)
 		;
 	path = dom + dn;
 	pn = (size_t)(s + n - path);
@@ -578,11 +661,8 @@ check_url(const char *s, size_t n)
 		dn -= (size_t)(p + 1 - dom);
 		dom = p + 1;
 	}
-	for (i = dn; i > 0; i--)
-		if (dom[i - 1] == ':') {
-			dn = i - 1;
-			break;
-		}
+	if ((p = memrchr(dom, ':', dn)) != NULL)
+		dn = (size_t)(p - dom);
 	if (dn == 12) {
 		for (i = 0; i < 12; i++)
 			head[i] = (char)lower_ascii(dom[i]);
@@ -667,7 +747,7 @@ url_candidate(struct tags *t, const char *s, size_t b, size_t e)
 	else if (e - b > 7 && memcmp(s + b, "mailto:", 7) == 0 &&
 	    is_email(s + b + 7, e - b - 7))
 		add(t, TAGS_EMAIL, b + 7, e - b - 7, 0);
-	else if ((len = check_url(s + b, e - b)) > 0)
+	else if ((len = check_url(s + b, e - b, t->fast)) > 0)
 		add(t, TAGS_URL, b, len, 0);
 }
 
@@ -1141,9 +1221,11 @@ out:
 /*
  * Folding goes one code point at a time.  What a code point of the Basic
  * Multilingual Plane folds to when that is one such code point, else 0;
- * the table is filled as code points are met.
+ * the table is filled as code points are met.  0 in the table is a code
+ * point not met yet (calloc's pages cost nothing until used); FOLD_NONE,
+ * a surrogate, is one that folds to something else.
  */
-#define FOLD_UNKNOWN	0xFFFF
+#define FOLD_NONE	0xD800
 
 static inline uint32_t
 fold_bmp(struct tags *t, uint32_t c)
@@ -1152,18 +1234,58 @@ fold_bmp(struct tags *t, uint32_t c)
 	UChar u = (UChar)c, f[4];
 	int32_t len;
 
-	if (t->fold == NULL) {
-		t->fold = xmalloc(0x10000 * sizeof *t->fold);
-		memset(t->fold, 0xFF, 0x10000 * sizeof *t->fold);
-	}
-	if (t->fold[c] == FOLD_UNKNOWN) {
+	if (t->fold == NULL)
+		t->fold = xcalloc(0x10000, sizeof *t->fold);
+	if (t->fold[c] == 0) {
 		len = u_strFoldCase(f, 4, &u, 1, U_FOLD_CASE_DEFAULT, &err);
 		if (U_FAILURE(err))
 			die(EX_SOFTWARE, "case folding failed: %s",
 			    u_errorName(err));
-		t->fold[c] = len == 1 && !U16_IS_SURROGATE(f[0]) ? f[0] : 0;
+		t->fold[c] = len == 1 && !U16_IS_SURROGATE(f[0]) ? f[0] :
+		    FOLD_NONE;
 	}
-	return t->fold[c];
+	return t->fold[c] != FOLD_NONE ? t->fold[c] : 0;
+}
+
+/*
+ * tags_fold of ASCII s[0..n) to d, a word at a time (the last word may
+ * overlap the one before: lowercasing twice does no harm); 0 with nothing
+ * written if s is not all ASCII.  Hashtags are mostly a few ASCII bytes,
+ * which a loop would take one at a time twice over.
+ */
+static int
+fold_ascii(const unsigned char *s, size_t n, unsigned char *d)
+{
+	const uint64_t high = 0x8080808080808080ULL;
+	uint64_t w = 0, v;
+	size_t i;
+
+	if (n >= 8) {
+		for (i = 0; i < n; i += 8)
+			w |= get_le64(s + (i + 8 <= n ? i : n - 8));
+		if (w & high)
+			return 0;
+		for (i = 0; i + 8 < n; i += 8)
+			put_le64(d + i, lower8(get_le64(s + i)));
+		put_le64(d + n - 8, lower8(get_le64(s + n - 8)));
+	} else if (n >= 4) {
+		w = get_le32(s);
+		v = get_le32(s + n - 4);
+		if ((w | v) & high)
+			return 0;
+		put_le32(d, (uint32_t)lower8(w));
+		put_le32(d + n - 4, (uint32_t)lower8(v));
+	} else if (n > 0) {
+		/* 1 to 3 bytes: the first, the middle and the last */
+		w = s[0] | (uint64_t)s[n / 2] << 8 | (uint64_t)s[n - 1] << 16;
+		if (w & high)
+			return 0;
+		w = lower8(w);
+		d[0] = (unsigned char)w;
+		d[n / 2] = (unsigned char)(w >> 8);
+		d[n - 1] = (unsigned char)(w >> 16);
+	}
+	return 1;
 }
 
 void
@@ -1176,26 +1298,49 @@ tags_fold(struct tags *t, const char *s, size_t n, struct buf *out)
 	uint32_t c;
 	unsigned char *d;
 
-	for (i = 0; i < n && p[i] < 0x80; i++)
-		;
-	if (i == n) {		/* ASCII: the common case */
-		buf_grow(out, n);
-		for (i = 0; i < n; i++)
-			out->data[out->len + i] = (char)lower_ascii(s[i]);
-		buf_setlen(out, out->len + n);
-		return;
+	buf_grow(out, 3 * n);
+	d = (unsigned char *)out->data + out->len;
+	if (t->fast) {
+		if (fold_ascii(p, n, d)) {	/* the common case */
+			buf_setlen(out, out->len + n);
+			return;
+		}
+	} else {
+		for (i = 0; i < n && p[i] < 0x80; i++)
+			;
+		if (i == n) {
+			for (i = 0; i < n; i++)
+				d[i] = (unsigned char)lower_ascii(s[i]);
+			buf_setlen(out, out->len + n);
+			return;
+		}
 	}
 	/*
 	 * Without ICU's string functions while each character folds to one
 	 * of the BMP: no more than three bytes for at least one.
 	 */
-	buf_grow(out, 3 * n);
-	d = (unsigned char *)out->data + out->len;
 	for (i = 0; i < n; i = k) {
+		if (p[i] < 0x80) {
+			*d++ = (unsigned char)lower_ascii(s[i]);
+			k = i + 1;
+			continue;
+		}
 		if ((c = cp_at(s, n, i, &k)) > 0xFFFF ||
 		    (c = fold_bmp(t, c)) == 0)
 			break;
-		d += utf8_encode(d, c);
+		/* utf8_encode's work for the BMP, without its call */
+		if (c < 0x80)
+			*d++ = (unsigned char)c;
+		else if (c < 0x800) {
+			d[0] = (unsigned char)(0xC0 | c >> 6);
+			d[1] = (unsigned char)(0x80 | (c & 0x3F));
+			d += 2;
+		} else {
+			d[0] = (unsigned char)(0xE0 | c >> 12);
+			d[1] = (unsigned char)(0x80 | (c >> 6 & 0x3F));
+			d[2] = (unsigned char)(0x80 | (c & 0x3F));
+			d += 3;
+		}
 	}
 	if (i == n) {
 		buf_setlen(out, (size_t)(d - (unsigned char *)out->data));
@@ -1234,6 +1379,7 @@ tags_release(struct tags *t)
 	if (t->casemap != NULL)
 		ucasemap_close(t->casemap);
 	free(t->fold);
+	free(t->tagc);
 	memset(t, 0, sizeof *t);
 }
 
@@ -1321,7 +1467,8 @@ set_rehash(struct tags_set *ts, size_t nslot)
 	}
 }
 
-static void
+/* Inline: it runs for every value, and its call cost about as much. */
+static inline void
 set_append(struct tags_set *ts, const char *key, size_t n)
 {
 	if (ts->n + 2 > ts->cap) {

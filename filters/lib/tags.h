@@ -13,7 +13,9 @@
  * channel posts, are not looked for.)  tags_from_export
  * fills t->e from a Telegram Desktop export's text_entities array instead.
  * Values point into the text or into t's own storage and stay valid until
- * the next call.
+ * the next call.  The values of the hashtags, mentions and cashtags
+ * tags_find leaves hold letters, digits, '_', '@', U+00B7 and U+200C, as
+ * do their foldings: nothing JSON escapes (tests check this).
  *
  * A tags_set removes repeats from one kind's values: the first spelling of
  * each key is kept.
@@ -52,6 +54,8 @@ struct tags {
 	void			*casemap;	/* ICU UCaseMap, for folding */
 	uint16_t		*fold;		/* the BMP folded, filled as
 						 * met; see tags_fold */
+	uint8_t			*tagc;		/* the BMP's is_tag_char, the
+						 * same way; see tag_char */
 	int			 fast;		/* the fast paths are on (tests
 						 * turn them off to compare) */
 };

@@ -599,6 +599,77 @@ test_record(void)
 	buf_release(&out);
 }
 
+/*
+ * record_get against a plain search of the decoded keys, over records of
+ * keys alike in first byte and length (one bit for a length), escaped ones
+ * and repeats: the bits may only skip members that are not there.  Each record
+ * is looked up, edited (which looks up too) and replaced by the next one
+ * in the same struct, whose bits must not be the last one's.
+ */
+static void
+test_record_lookup(void)
+{
+	static const char *const raw[] = { "", "a", "b", "aa", "ab", "ba",
+	    "text", "tex", "hashtags", "mentions", "\\u0061", "t\\u0065xt" };
+	static const char *const dec[] = { "", "a", "b", "aa", "ab", "ba",
+	    "text", "tex", "hashtags", "mentions", "a", "text" };
+	static const char *const look[] = { "", "a", "b", "aa", "ab", "ba",
+	    "text", "tex", "hashtags", "mentions", "cashtags", "x", "texts" };
+	const size_t nraw = sizeof raw / sizeof raw[0];
+	struct record r;
+	struct json_err e;
+	struct buf line = BUF_INIT;
+	struct line l;
+	const struct field *f;
+	unsigned long seed = 1;
+	size_t keys[8], nk, i, j, k, want;
+	size_t round;
+	int good = 1;
+
+	record_init(&r);
+	for (round = 0; round < 3000; round++) {
+		seed = seed * 6364136223846793005UL + 1442695040888963407UL;
+		nk = (seed >> 33) % 7;
+		buf_reset(&line);
+		buf_addch(&line, '{');
+		for (i = 0; i < nk; i++) {
+			seed = seed * 6364136223846793005UL +
+			    1442695040888963407UL;
+			/* escaped keys set all bits: only in the later half */
+			keys[i] = (seed >> 33) %
+			    (round < 1500 ? nraw - 2 : nraw);
+			buf_printf(&line, "%s\"%s\":%zu", i > 0 ? "," : "",
+			    raw[keys[i]], i);
+		}
+		buf_addch(&line, '}');
+		l = mkline(line.data);
+		if (record_parse(&r, &l, &e) != 0) {
+			good = 0;
+			break;
+		}
+		for (j = 0; j < sizeof look / sizeof look[0]; j++) {
+			want = SIZE_MAX;
+			for (i = 0; i < nk; i++)
+				if (strcmp(dec[keys[i]], look[j]) == 0)
+					want = i;
+			f = record_get(&r, look[j]);
+			if ((want == SIZE_MAX) != (f == NULL) ||
+			    (f != NULL && f != &r.f[want]))
+				good = 0;
+			if (j % 4 == round % 4) {
+				record_set_int(&r, look[j], 1);
+				k = r.e[r.ne - 1].field;
+				if (k != want)
+					good = 0;
+			}
+		}
+	}
+	CHECK(good, "record: get and edit agree with a plain search, 3000 "
+	    "records of alike and escaped keys");
+	record_release(&r);
+	buf_release(&line);
+}
+
 static void
 test_lines(void)
 {
@@ -1032,6 +1103,7 @@ main(void)
 	test_json_wide_paths();
 	test_json_simd();
 	test_record();
+	test_record_lookup();
 	test_lines();
 	test_lines_map();
 	test_split();

@@ -8,6 +8,7 @@
 #include <unicode/ucasemap.h>
 
 #include "buf.h"
+#include "json.h"
 #include "tags.h"
 #include "unit.h"
 #include "utf8.h"
@@ -184,7 +185,53 @@ main(void)
 	}
 
 	/*
-	 * The fast paths (the AVX2 scan for trigger bytes, ASCII hashtags)
+	 * tags_fold's words of ASCII against its byte loop: every length to
+	 * 40 (the 1-3, 4-7 and 8-byte loads, words that overlap), all ASCII
+	 * bytes, a non-ASCII character at each place, appended after text
+	 * already in the buffer.
+	 */
+	{
+		struct tags slow;
+		struct buf fb = BUF_INIT;
+		char in[48];
+		uint32_t seed = 11;
+		size_t len, at, j;
+		int round, good = 1;
+
+		tags_init(&slow);
+		slow.fast = 0;
+		for (round = 0; round < 300 && good; round++)
+			for (len = 0; len <= 40 && good; len++)
+				for (at = 0; at <= len && good; at++) {
+					for (j = 0; j < len; j++) {
+						seed = seed * 1103515245 +
+						    12345;
+						in[j] = (char)(seed >> 16 &
+						    0x7F);
+					}
+					/* at == len: all ASCII */
+					if (at < len && round % 2 == 0) {
+						if (at + 2 > len)
+							continue;
+						memcpy(in + at, "\xc3\x89", 2);
+					}
+					buf_reset(&b);
+					buf_reset(&fb);
+					buf_addstr(&b, "pre");
+					buf_addstr(&fb, "pre");
+					tags_fold(&t, in, len, &b);
+					tags_fold(&slow, in, len, &fb);
+					good = b.len == fb.len &&
+					    memcmp(b.data, fb.data, b.len) == 0;
+				}
+		CHECK(good, "tags_fold: ASCII by words as by bytes");
+		buf_release(&fb);
+		tags_release(&slow);
+	}
+
+	/*
+	 * The fast paths (the AVX2 scan for trigger bytes, ASCII hashtags,
+	 * the words of a URL's scheme and domain)
 	 * against the slow: random texts of the pieces above, two pieces
 	 * after every length of padding to 140 bytes (entities across the
 	 * 32- and 64-byte blocks the scan reads, and in the last bytes it
@@ -195,6 +242,7 @@ main(void)
 		struct buf r = BUF_INIT;
 		static const char *const pad[] = { "x", " ", "#", ".",
 		    "\xd1\x8f" };
+		unsigned char enc[4];
 		uint32_t seed = 7;
 		size_t p, k, m;
 		int round, good = 1;
@@ -232,9 +280,84 @@ main(void)
 				buf_addstr(&r, "abc");
 				good = same_entities(&t, &slow, r.data, r.len);
 			}
+		/*
+		 * The fast finder's table of hashtag characters: every BMP
+		 * character in a hashtag and before a '#', met for the
+		 * first time and again.
+		 */
+		for (k = 0x80; k < 0x10000 && good; k++) {
+			if (k >= 0xD800 && k <= 0xDFFF)
+				continue;
+			m = utf8_encode(enc, (uint32_t)k);
+			buf_reset(&r);
+			buf_addstr(&r, "#a");
+			buf_add(&r, enc, m);
+			buf_addstr(&r, "b ");
+			buf_add(&r, enc, m);
+			buf_addstr(&r, "#x");
+			good = same_entities(&t, &slow, r.data, r.len) &&
+			    same_entities(&t, &slow, r.data, r.len);
+		}
 		CHECK(good, "tags_find: the fast paths find what the slow do");
 		buf_release(&r);
 		tags_release(&slow);
+	}
+
+	/*
+	 * What tags.h promises tag-extract, which quotes them as they are:
+	 * the values of hashtags, mentions and cashtags found in text, and
+	 * their foldings, are JSON strings as they are.  Random texts of the
+	 * pieces and of characters JSON escapes.
+	 */
+	{
+		static const char *const esc[] = { "\"", "\\", "\t", "\x01",
+		    "\x7f", "\xe2\x80\xa8", "\xe2\x80\xa9", "\xc3\x9f",
+		    "\xc4\xb0", "\xef\xac\x83" };
+		struct buf r = BUF_INIT, js = BUF_INIT, fold = BUF_INIT;
+		const struct tags_entity *e;
+		uint32_t seed = 13;
+		size_t k, i, nv = 0;
+		int round, good = 1;
+
+		for (round = 0; round < 20000 && good; round++) {
+			buf_reset(&r);
+			seed = seed * 1103515245 + 12345;
+			for (k = (seed >> 16) % 100; k > 0; k--) {
+				seed = seed * 1103515245 + 12345;
+				if ((seed >> 16) % 4 == 0)
+					buf_addstr(&r, esc[(seed >> 20) %
+					    (sizeof esc / sizeof esc[0])]);
+				else
+					buf_addstr(&r, piece[(seed >> 16) %
+					    NPIECE]);
+			}
+			tags_find(&t, r.data, r.len);
+			for (i = 0; i < t.n && good; i++) {
+				e = &t.e[i];
+				if (e->kind == TAGS_URL)
+					continue;
+				nv++;
+				buf_reset(&fold);
+				tags_fold(&t, e->v, e->vlen, &fold);
+				buf_reset(&js);
+				json_add_string(&js, e->v, e->vlen);
+				good = js.len == e->vlen + 2 &&
+				    memcmp(js.data + 1, e->v, e->vlen) == 0;
+				buf_reset(&js);
+				json_add_string(&js, fold.data, fold.len);
+				good &= js.len == fold.len + 2 &&
+				    memcmp(js.data + 1, fold.data,
+				    fold.len) == 0;
+				if (!good)
+					printf("# needs escapes: '%.*s'\n",
+					    (int)e->vlen, e->v);
+			}
+		}
+		CHECK(good && nv > 1000, "tags_find: hashtags, mentions and "
+		    "cashtags need no JSON escapes, folded or not (%zu)", nv);
+		buf_release(&r);
+		buf_release(&js);
+		buf_release(&fold);
 	}
 
 	tags_set_init(&set);
