@@ -61,6 +61,9 @@ struct para_fold {
 	UChar		*u16, *u16n;	/* slow path scratch */
 	size_t		 u16cap, u16ncap;
 	unsigned char	 unicode[4];	/* ICU's Unicode version */
+	unsigned char	 pack[512][8];	/* byte indices, by kept bytes */
+	int		 vec;		/* 16-byte shuffles (tests turn
+					 * them off) */
 };
 
 void	para_fold_init(struct para_fold *);
