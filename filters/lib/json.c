@@ -1184,3 +1184,33 @@ json_add_string(struct buf *out, const char *s, size_t n)
 	d[n + 1] = '"';
 	buf_setlen(out, out->len + n + 2);
 }
+
+/* How far json_escape_line looks for the LF in one go. */
+#define LINE_WINDOW	4096
+
+size_t
+json_escape_line(struct buf *out, const char *s, size_t n)
+{
+	const char *p = s, *lf;
+	size_t start = out->len, w = n < LINE_WINDOW ? n : LINE_WINDOW, bad;
+
+	/*
+	 * text_fast stops at the first special, which is the LF when the
+	 * line is plain text: then the line is found and copied at once.
+	 * Otherwise memchr finds the LF from where it stopped and
+	 * json_escape does the rest.
+	 */
+	buf_grow(out, w + ROOM);
+	p += text_fast((const unsigned char *)s, (const unsigned char *)s + w,
+	    out->data + start, NULL);
+	buf_setlen(out, start + (size_t)(p - s));
+	if (p < s + n && *p == '\n')
+		return (size_t)(p - s);
+	if ((lf = memchr(p, '\n', (size_t)(s + n - p))) == NULL ||
+	    (lf > s && lf[-1] == '\r') ||
+	    json_escape(out, p, (size_t)(lf - p), &bad) != 0) {
+		buf_setlen(out, start);
+		return SIZE_MAX;
+	}
+	return (size_t)(lf - s);
+}

@@ -134,9 +134,9 @@ post_open(struct split *s)
 	s->open = 1;
 }
 
-/* Add a line to the post's text, which is kept escaped as JSON. */
-static int
-add_text(struct split *s, const char *p, size_t n, size_t *bad)
+/* Before a line of the post's text: its LF.  Returns the length to go back to. */
+static size_t
+text_begin(struct split *s)
 {
 	size_t len = s->text.len;
 
@@ -147,14 +147,48 @@ add_text(struct split *s, const char *p, size_t n, size_t *bad)
 		memcpy(s->text.data + len, "\\n", 2);
 		buf_setlen(&s->text, len + 2);
 	}
+	return len;
+}
+
+/* After it. */
+static void
+text_end(struct split *s)
+{
+	post_open(s);
+	s->has_text = 1;
+	s->lines++;
+}
+
+/* Add a line to the post's text, which is kept escaped as JSON. */
+static int
+add_text(struct split *s, const char *p, size_t n, size_t *bad)
+{
+	size_t len = text_begin(s);
+
 	if (json_escape(&s->text, p, n, bad) != 0) {
 		buf_setlen(&s->text, len);
 		return -1;
 	}
-	post_open(s);
-	s->has_text = 1;
-	s->lines++;
+	text_end(s);
 	return 0;
+}
+
+size_t
+split_text(struct split *s, const char *p, size_t n)
+{
+	size_t len;
+
+	/* A marker starts with its first byte: those lines go the long way. */
+	if (s->pending != PEND_NONE || *p == *s->o.header ||
+	    *p == *s->o.placeholder || *p == *s->o.too_big)
+		return SIZE_MAX;
+	len = text_begin(s);
+	if ((n = json_escape_line(&s->text, p, n)) == SIZE_MAX) {
+		buf_setlen(&s->text, len);
+		return SIZE_MAX;
+	}
+	text_end(s);
+	return n;
 }
 
 /* The marker held back was not followed by the chrome: it is text. */

@@ -60,6 +60,13 @@ void	split_source(struct split *, const char *source);
  */
 int	split_line(struct split *, const char *p, size_t n, struct buf *out,
 	    size_t *bad);
+/*
+ * The fast way for most lines: the line at p, ending at the first LF in
+ * p[0..n) (n > 0), is fed as by split_line and its length returned when it is
+ * text of a post, valid UTF-8 and not ending in CR: it is found in the
+ * pass that escapes it.  SIZE_MAX when the line is to go to split_line.
+ */
+size_t	split_text(struct split *, const char *p, size_t n);
 /* End of an input: emit what is pending; ids start again at 1. */
 void	split_finish(struct split *, struct buf *out);
 
