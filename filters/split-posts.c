@@ -108,7 +108,7 @@ main(int argc, char *argv[])
 	for (;;) {
 		/* Most lines are text: found and escaped in one pass. */
 		if ((n = lines_peek(&in, &p)) > 0 &&
-		    (n = split_text(&s, p, n)) != SIZE_MAX) {
+		    (n = split_text(&s, p, n, &recs)) != SIZE_MAX) {
 			lines_skip(&in, n);
 			nlines++;
 			continue;
@@ -126,11 +126,8 @@ main(int argc, char *argv[])
 			bad++;
 			continue;
 		}
-		if (recs.len >= FLUSH_AT) {
-			out_write(&out, recs.data, recs.len);
-			bytes_out += recs.len;
-			buf_reset(&recs);
-		}
+		if (recs.len >= FLUSH_AT)
+			bytes_out += split_flush(&s, &recs, &out, FLUSH_AT);
 	}
 	split_finish(&s, &recs);
 	out_write(&out, recs.data, recs.len);

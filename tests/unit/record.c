@@ -830,7 +830,9 @@ test_split_fields(void)
  * Lines fed by split_text where it takes them, else by split_line, make
  * the records split_line alone makes: markers, text starting as a marker
  * does, quotes, CR LF, bad UTF-8 (refused, left out both ways), blank
- * lines, long lines.
+ * lines, long lines.  Flushed by split_flush after each line fed by
+ * split_line (with a small n), they make the same bytes, and what stays
+ * is the record being written.
  */
 static void
 test_split_text(void)
@@ -841,13 +843,18 @@ test_split_text(void)
 	    "\xF0\x9F\x91\x89 emoji and words and more words, 40 bytes",
 	    "bad \xC3 byte", "tab\there", "\xE2\x80\xA8 sep",
 	    "a line of plain text long enough for two blocks of AVX2 code" };
+	char path[] = "/tmp/tgunitXXXXXX";
 	struct split s1, s2;
 	struct buf in = BUF_INIT, out1 = BUF_INIT, out2 = BUF_INIT;
+	struct buf all = BUF_INIT;
+	struct out o;
 	uint32_t seed = 99;
 	const char *p, *lf, *end;
-	size_t i, j, n, bad, fast = 0;
-	int good = 1;
+	size_t i, j, n, bad, fast = 0, flushed = 0;
+	ssize_t k;
+	int fd, good = 1;
 
+	close(mkstemp(path));
 	for (i = 0; i < 2000 && good; i++) {
 		buf_reset(&in);
 		seed = seed * 1103515245 + 12345;
@@ -861,29 +868,43 @@ test_split_text(void)
 		split_init(&s2, &split_defaults);
 		buf_reset(&out1);
 		buf_reset(&out2);
+		out_open(&o, path);
 		end = in.data + in.len;
 		for (p = in.data; p < end; p = lf + 1) {
 			lf = memchr(p, '\n', (size_t)(end - p));
 			n = (size_t)(lf - p) - (lf > p && lf[-1] == '\r');
 			(void)split_line(&s1, p, n, &out1, &bad);
-			if (split_text(&s2, p, (size_t)(end - p)) == n)
+			if (split_text(&s2, p, (size_t)(end - p), &out2) == n) {
 				fast++;
-			else
-				(void)split_line(&s2, p, n, &out2, &bad);
+				continue;
+			}
+			(void)split_line(&s2, p, n, &out2, &bad);
+			flushed += split_flush(&s2, &out2, &o, 40);
+			good &= out2.len == 0 || out2.data[0] == '{';
 		}
 		split_finish(&s1, &out1);
 		split_finish(&s2, &out2);
-		good &= out1.len == out2.len && memcmp(out1.data, out2.data,
+		out_write(&o, out2.data, out2.len);
+		out_close(&o);
+		buf_reset(&all);
+		fd = open(path, O_RDONLY);
+		buf_grow(&all, out1.len + 1);
+		k = read(fd, all.data, out1.len + 1);
+		close(fd);
+		good &= k == (ssize_t)out1.len && memcmp(out1.data, all.data,
 		    out1.len) == 0 && s1.lines == s2.lines &&
 		    s1.posts == s2.posts;
 		split_release(&s1);
 		split_release(&s2);
 	}
-	CHECK(good && fast > 1000,
-	    "split: split_text and split_line make the same records");
+	unlink(path);
+	CHECK(good && fast > 1000 && flushed > 1000,
+	    "split: split_text and split_line make the same records, "
+	    "split_flush writes the finished ones");
 	buf_release(&in);
 	buf_release(&out1);
 	buf_release(&out2);
+	buf_release(&all);
 }
 
 /*
