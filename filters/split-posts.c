@@ -77,7 +77,7 @@ main(int argc, char *argv[])
 	const char *p;
 	uint64_t bytes_out = 0, nlines = 0, bad = 0;
 	double start = now_seconds();
-	size_t off, n;
+	size_t off, n, k;
 	int c, status = 0;
 
 	prog_init("split-posts");
@@ -108,9 +108,9 @@ main(int argc, char *argv[])
 	for (;;) {
 		/* Most lines are text: found and escaped in one pass. */
 		if ((n = lines_peek(&in, &p)) > 0 &&
-		    (n = split_text(&s, p, n, &recs)) != SIZE_MAX) {
-			lines_skip(&in, n);
-			nlines++;
+		    (n = split_text(&s, p, n, &recs, &k)) > 0) {
+			lines_skip(&in, n, k);
+			nlines += k;
 			continue;
 		}
 		if (!lines_next(&in, &l))

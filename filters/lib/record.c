@@ -220,13 +220,13 @@ lines_peek(struct lines *l, const char **p)
 }
 
 void
-lines_skip(struct lines *l, size_t n)
+lines_skip(struct lines *l, size_t n, size_t lines)
 {
-	l->no++;
+	l->no += lines;
 	if (l->map != NULL)
-		l->mappos += n + 1;
+		l->mappos += n;
 	else
-		l->pos = l->scanned = l->pos + n + 1;
+		l->pos = l->scanned = l->pos + n;
 }
 
 void

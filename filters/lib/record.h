@@ -66,8 +66,11 @@ int	lines_next(struct lines *, struct line *l);
  * with its BOM, or a line not yet read).
  */
 size_t	lines_peek(struct lines *, const char **p);
-/* Pass over the next line, whose LF is n bytes into what lines_peek gave. */
-void	lines_skip(struct lines *, size_t n);
+/*
+ * Pass over the next lines, the first n bytes of what lines_peek gave,
+ * ending at a LF.
+ */
+void	lines_skip(struct lines *, size_t n, size_t lines);
 void	lines_close(struct lines *);
 
 struct field {

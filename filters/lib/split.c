@@ -195,21 +195,29 @@ add_text(struct split *s, const char *p, size_t n, struct buf *out,
 }
 
 size_t
-split_text(struct split *s, const char *p, size_t n, struct buf *out)
+split_text(struct split *s, const char *p, size_t n, struct buf *out,
+    size_t *lines)
 {
-	size_t len;
+	const char *q = p, *end = p + n;
+	size_t len, at;
 
+	*lines = 0;
+	if (s->pending != PEND_NONE)
+		return 0;
 	/* A marker starts with its first byte: those lines go the long way. */
-	if (s->pending != PEND_NONE || *p == *s->o.header ||
-	    *p == *s->o.placeholder || *p == *s->o.too_big)
-		return SIZE_MAX;
-	len = text_begin(s, out);
-	if ((n = json_escape_line(out, p, n)) == SIZE_MAX) {
-		buf_setlen(out, len);
-		return SIZE_MAX;
+	while (q < end && *q != *s->o.header && *q != *s->o.placeholder &&
+	    *q != *s->o.too_big) {
+		at = text_begin(s, out);
+		if ((len = json_escape_line(out, q, (size_t)(end - q))) ==
+		    SIZE_MAX) {
+			buf_setlen(out, at);
+			break;
+		}
+		text_end(s);
+		q += len + 1;
+		++*lines;
 	}
-	text_end(s);
-	return n;
+	return (size_t)(q - p);
 }
 
 size_t

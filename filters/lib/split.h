@@ -64,12 +64,14 @@ void	split_source(struct split *, const char *source);
 int	split_line(struct split *, const char *p, size_t n, struct buf *out,
 	    size_t *bad);
 /*
- * The fast way for most lines: the line at p, ending at the first LF in
- * p[0..n) (n > 0), is fed as by split_line and its length returned when it is
- * text of a post, valid UTF-8 and not ending in CR: it is found in the
- * pass that escapes it.  SIZE_MAX when the line is to go to split_line.
+ * The fast way for most lines: the lines in p[0..n), from the first on,
+ * are fed as by split_line while they are text of a post, valid UTF-8 and
+ * not ending in CR: each is found in the pass that escapes it.  Returns
+ * the bytes of those lines, their LFs included, with *lines their number;
+ * 0 when the next line is to go to split_line.
  */
-size_t	split_text(struct split *, const char *p, size_t n, struct buf *out);
+size_t	split_text(struct split *, const char *p, size_t n, struct buf *out,
+	    size_t *lines);
 /*
  * A post's record is written to out as its lines come, so out ends with
  * the record being written.  This writes the records before it to o, when

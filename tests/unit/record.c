@@ -604,7 +604,7 @@ test_lines_peek(void)
 	char want[512], got[512], c;
 	struct lines ls;
 	struct line l;
-	const char *p, *lf;
+	const char *p, *q, *lf;
 	size_t n, wl, gl;
 	int fd, mode, saved, good = 1, first, skips[2] = { 0, 0 };
 
@@ -631,6 +631,7 @@ test_lines_peek(void)
 			good &= lseek(STDIN_FILENO, 1, SEEK_SET) == 1;
 		lines_open(&ls, mode ? in : files);
 		for (gl = 0, first = 1;; first = !first) {
+			/* One line, or two where the second has a LF. */
 			if (!first && (n = lines_peek(&ls, &p)) > 0 &&
 			    (lf = memchr(p, '\n', n)) != NULL &&
 			    (lf == p || lf[-1] != '\r')) {
@@ -640,7 +641,17 @@ test_lines_peek(void)
 				    sizeof got - gl, "%s:%llu:%.*s|", ls.file,
 				    (unsigned long long)ls.no + 1,
 				    (int)(lf - p), p);
-				lines_skip(&ls, (size_t)(lf - p));
+				q = lf + 1;
+				if ((lf = memchr(q, '\n', (size_t)(p + n - q))) !=
+				    NULL && lf > q && lf[-1] != '\r') {
+					gl += (size_t)snprintf(got + gl,
+					    sizeof got - gl, "%s:%llu:%.*s|",
+					    ls.file,
+					    (unsigned long long)ls.no + 2,
+					    (int)(lf - q), q);
+					lines_skip(&ls, (size_t)(lf + 1 - p), 2);
+				} else
+					lines_skip(&ls, (size_t)(q - p), 1);
 				continue;
 			}
 			if (!lines_next(&ls, &l))
@@ -850,8 +861,8 @@ test_split_text(void)
 	struct out o;
 	uint32_t seed = 99;
 	const char *p, *lf, *end;
-	size_t i, j, n, bad, fast = 0, flushed = 0;
-	ssize_t k;
+	size_t i, j, n, k, bad, fast = 0, flushed = 0, nl1, nl2;
+	ssize_t got;
 	int fd, good = 1;
 
 	close(mkstemp(path));
@@ -870,18 +881,27 @@ test_split_text(void)
 		buf_reset(&out2);
 		out_open(&o, path);
 		end = in.data + in.len;
-		for (p = in.data; p < end; p = lf + 1) {
+		for (p = in.data, nl1 = 0; p < end; p = lf + 1, nl1++) {
 			lf = memchr(p, '\n', (size_t)(end - p));
 			n = (size_t)(lf - p) - (lf > p && lf[-1] == '\r');
 			(void)split_line(&s1, p, n, &out1, &bad);
-			if (split_text(&s2, p, (size_t)(end - p), &out2) == n) {
-				fast++;
+		}
+		for (p = in.data, nl2 = 0; p < end; nl2++, p = lf + 1) {
+			if ((n = split_text(&s2, p, (size_t)(end - p), &out2,
+			    &k)) > 0) {
+				good &= k > 0 && p[n - 1] == '\n';
+				fast += k;
+				nl2 += k - 1;
+				lf = p + n - 1;
 				continue;
 			}
+			lf = memchr(p, '\n', (size_t)(end - p));
+			n = (size_t)(lf - p) - (lf > p && lf[-1] == '\r');
 			(void)split_line(&s2, p, n, &out2, &bad);
 			flushed += split_flush(&s2, &out2, &o, 40);
 			good &= out2.len == 0 || out2.data[0] == '{';
 		}
+		good &= nl1 == nl2;
 		split_finish(&s1, &out1);
 		split_finish(&s2, &out2);
 		out_write(&o, out2.data, out2.len);
@@ -889,9 +909,9 @@ test_split_text(void)
 		buf_reset(&all);
 		fd = open(path, O_RDONLY);
 		buf_grow(&all, out1.len + 1);
-		k = read(fd, all.data, out1.len + 1);
+		got = read(fd, all.data, out1.len + 1);
 		close(fd);
-		good &= k == (ssize_t)out1.len && memcmp(out1.data, all.data,
+		good &= got == (ssize_t)out1.len && memcmp(out1.data, all.data,
 		    out1.len) == 0 && s1.lines == s2.lines &&
 		    s1.posts == s2.posts;
 		split_release(&s1);
