@@ -74,9 +74,10 @@ main(int argc, char *argv[])
 	struct line l;
 	struct split s;
 	struct buf recs = BUF_INIT;
+	const char *p;
 	uint64_t bytes_out = 0, nlines = 0, bad = 0;
 	double start = now_seconds();
-	size_t off;
+	size_t off, n, k;
 	int c, status = 0;
 
 	prog_init("split-posts");
@@ -104,7 +105,16 @@ main(int argc, char *argv[])
 	rej = out_open_rejects(&rejects, rejects_path);
 	split_init(&s, &so);
 	lines_open(&in, argv);
-	while (lines_next(&in, &l)) {
+	for (;;) {
+		/* Most lines are text: found and escaped in one pass. */
+		if ((n = lines_peek(&in, &p)) > 0 &&
+		    (n = split_text(&s, p, n, &recs, &k)) > 0) {
+			lines_skip(&in, n, k);
+			nlines += k;
+			continue;
+		}
+		if (!lines_next(&in, &l))
+			break;
 		nlines++;
 		if (l.no == 1) {
 			split_finish(&s, &recs);
@@ -116,11 +126,8 @@ main(int argc, char *argv[])
 			bad++;
 			continue;
 		}
-		if (recs.len >= FLUSH_AT) {
-			out_write(&out, recs.data, recs.len);
-			bytes_out += recs.len;
-			buf_reset(&recs);
-		}
+		if (recs.len >= FLUSH_AT)
+			bytes_out += split_flush(&s, &recs, &out, FLUSH_AT);
 	}
 	split_finish(&s, &recs);
 	out_write(&out, recs.data, recs.len);

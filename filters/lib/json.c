@@ -1185,6 +1185,50 @@ json_add_string(struct buf *out, const char *s, size_t n)
 	buf_setlen(out, out->len + n + 2);
 }
 
+/* How far json_escape_line looks for the LF in one go. */
+#define LINE_WINDOW	4096
+
+/*
+ * The rest of the line at s, from p, where text_fast stopped before its
+ * LF.  Apart, so the plain path saves no registers for it.
+ */
+__attribute__((noinline)) static size_t
+escape_line_rest(struct buf *out, const char *s, const char *p,
+    const char *end, size_t start)
+{
+	const char *lf;
+	size_t bad;
+
+	if ((lf = memchr(p, '\n', (size_t)(end - p))) == NULL ||
+	    (lf > s && lf[-1] == '\r') ||
+	    json_escape(out, p, (size_t)(lf - p), &bad) != 0) {
+		buf_setlen(out, start);
+		return SIZE_MAX;
+	}
+	return (size_t)(lf - s);
+}
+
+size_t
+json_escape_line(struct buf *out, const char *s, size_t n)
+{
+	const char *p;
+	size_t start = out->len, w = n < LINE_WINDOW ? n : LINE_WINDOW;
+
+	/*
+	 * text_fast stops at the first special, which is the LF when the
+	 * line is plain text: then the line is found and copied at once.
+	 * Otherwise memchr finds the LF from where it stopped and
+	 * json_escape does the rest.
+	 */
+	buf_grow(out, w + ROOM);
+	p = s + text_fast((const unsigned char *)s, (const unsigned char *)s +
+	    w, out->data + start, NULL);
+	buf_setlen(out, start + (size_t)(p - s));
+	if (p < s + n && *p == '\n')
+		return (size_t)(p - s);
+	return escape_line_rest(out, s, p, s + n, start);
+}
+
 #if defined(__x86_64__) && defined(__GNUC__)
 /* The two-byte escapes of the controls that have one ('\n': 'n'). */
 static const char control_escape[32] = {

@@ -88,6 +88,14 @@ int	json_decode_string(const char *s, size_t n, struct buf *out,
 int	json_escape(struct buf *out, const char *s, size_t n, size_t *bad);
 /* The same with the quotes, for s known to be valid UTF-8. */
 void	json_add_string(struct buf *out, const char *s, size_t n);
+/*
+ * json_escape for the line at s, up to the first LF in s[0..n), found in the
+ * pass that escapes it where the line is plain text.  Returns the line's
+ * length, or SIZE_MAX with out as it was when there is no LF, when the
+ * line ends in CR (a line reader drops it) or is not valid UTF-8: the
+ * caller then finds the line and escapes it the usual way.
+ */
+size_t	json_escape_line(struct buf *out, const char *s, size_t n);
 
 /*
  * Whether to scan and escape long strings with AVX2 where the processor

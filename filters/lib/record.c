@@ -129,30 +129,36 @@ line_out(struct lines *l, struct line *out, char *p, char *q)
 	return 1;
 }
 
+/*
+ * The pages before the next line are done with: let them go, so that they
+ * do not count as the program's memory (they stay cached).
+ */
+static void
+map_drop(struct lines *l)
+{
+	size_t k;
+
+	if (l->mappos - l->mapdrop >= 2 * MAP_DROP) {
+		k = l->mappos / MAP_DROP * MAP_DROP;
+		(void)madvise(l->map + l->mapdrop, k - l->mapdrop,
+		    MADV_DONTNEED);
+		l->mapdrop = k;
+	}
+}
+
 int
 lines_next(struct lines *l, struct line *out)
 {
 	struct buf *b = &l->b;
 	char *p, *q;
 	ssize_t n;
-	size_t k;
 
 	for (;;) {
 		if (l->fd < 0 && !lines_open_next(l))
 			return 0;
 		if (l->map != NULL) {
 			if (l->mappos < l->maplen) {
-				/*
-				 * The pages before this line are done with:
-				 * let them go, so that they do not count as
-				 * the program's memory (they stay cached).
-				 */
-				if (l->mappos - l->mapdrop >= 2 * MAP_DROP) {
-					k = l->mappos / MAP_DROP * MAP_DROP;
-					(void)madvise(l->map + l->mapdrop,
-					    k - l->mapdrop, MADV_DONTNEED);
-					l->mapdrop = k;
-				}
+				map_drop(l);
 				p = l->map + l->mappos;
 				q = memchr(p, '\n', l->maplen - l->mappos);
 				l->mappos = (size_t)(q + 1 - l->map);
@@ -195,6 +201,32 @@ lines_next(struct lines *l, struct line *out)
 	l->pos = (size_t)(q - b->data) + (q < b->data + b->len);
 	l->scanned = l->pos;
 	return line_out(l, out, p, q);
+}
+
+size_t
+lines_peek(struct lines *l, const char **p)
+{
+	if (l->fd < 0 || l->no == 0)
+		return 0;
+	if (l->map != NULL) {
+		if (l->mappos == l->maplen)
+			return 0;
+		map_drop(l);
+		*p = l->map + l->mappos;
+		return l->maplen - l->mappos;
+	}
+	*p = l->b.data + l->pos;
+	return l->b.len - l->pos;
+}
+
+void
+lines_skip(struct lines *l, size_t n, size_t lines)
+{
+	l->no += lines;
+	if (l->map != NULL)
+		l->mappos += n;
+	else
+		l->pos = l->scanned = l->pos + n;
 }
 
 void

@@ -59,6 +59,18 @@ struct lines {
 void	lines_open(struct lines *, char **files);
 /* 1 and *l set, or 0 at the end of all input. */
 int	lines_next(struct lines *, struct line *l);
+/*
+ * For a caller that finds where a line ends itself, in a pass over its
+ * bytes it makes anyway: the bytes at hand from the next line on, at *p,
+ * or 0 when lines_next must hand out the next line (the first of a file,
+ * with its BOM, or a line not yet read).
+ */
+size_t	lines_peek(struct lines *, const char **p);
+/*
+ * Pass over the next lines, the first n bytes of what lines_peek gave,
+ * ending at a LF.
+ */
+void	lines_skip(struct lines *, size_t n, size_t lines);
 void	lines_close(struct lines *);
 
 struct field {

@@ -25,7 +25,6 @@ split_init(struct split *s, const struct split_opts *o)
 	buf_init(&s->source_json);
 	buf_init(&s->from);
 	buf_init(&s->next_from);
-	buf_init(&s->text);
 	split_source(s, o->source);
 }
 
@@ -35,7 +34,6 @@ split_release(struct split *s)
 	buf_release(&s->source_json);
 	buf_release(&s->from);
 	buf_release(&s->next_from);
-	buf_release(&s->text);
 }
 
 /* Escaped here once, not once a record. */
@@ -77,24 +75,25 @@ put_u64(char *d, uint64_t v)
 }
 
 /*
- * The record, written in place after one buf_grow: its parts are few and
- * their lengths known.
+ * A record up to its text, written in place after one buf_grow: its parts
+ * are few and their lengths known.  The text follows, written straight
+ * into out line by line, and then rec_end: a record is counted (its id
+ * taken) there, so that a head written for a line found bad is simply cut
+ * off again.
  */
 static void
-emit(struct split *s, const char *media, struct buf *out)
+rec_head(struct split *s, const char *media, struct buf *out)
 {
 	size_t media_len = media != NULL ? strlen(media) : 0;
 	char *d;
 
-	s->posts++;
 	/* At most: every part null or quoted, and the widest id. */
 	buf_grow(out, sizeof("{\"id\":,\"source\":,\"forwarded_from\":null"
-	    ",\"media\":null,\"text\":\"\"}\n") + U64_DIGITS +
-	    s->source_json.len + 2 + s->from.len + 2 + media_len +
-	    s->text.len);
+	    ",\"media\":null,\"text\":\"") + U64_DIGITS +
+	    s->source_json.len + 2 + s->from.len + 2 + media_len);
 	d = out->data + out->len;
 	d = PUT_LIT(d, "{\"id\":");
-	d = put_u64(d, ++s->id);
+	d = put_u64(d, s->id + 1);
 	d = PUT_LIT(d, ",\"source\":");
 	d = put(d, s->source_json.data, s->source_json.len);
 	d = PUT_LIT(d, ",\"forwarded_from\":");
@@ -112,20 +111,35 @@ emit(struct split *s, const char *media, struct buf *out)
 	} else
 		d = PUT_LIT(d, "null");
 	d = PUT_LIT(d, ",\"text\":\"");
-	d = put(d, s->text.data, s->text.len);
-	d = PUT_LIT(d, "\"}\n");
 	buf_setlen(out, (size_t)(d - out->data));
+}
+
+static void
+rec_end(struct split *s, struct buf *out)
+{
+	s->id++;
+	s->posts++;
+	buf_add(out, "\"}\n", 3);
+}
+
+/* A record with no text. */
+static void
+emit(struct split *s, const char *media, struct buf *out)
+{
+	rec_head(s, media, out);
+	rec_end(s, out);
 }
 
 static void
 post_end(struct split *s, struct buf *out)
 {
-	if (s->open)
+	if (s->has_text)
+		rec_end(s, out);
+	else if (s->open)
 		emit(s, s->media, out);
 	s->open = s->has_text = s->has_from = 0;
 	s->media = NULL;
 	buf_reset(&s->from);
-	buf_reset(&s->text);
 }
 
 static void
@@ -134,38 +148,102 @@ post_open(struct split *s)
 	s->open = 1;
 }
 
-/* Add a line to the post's text, which is kept escaped as JSON. */
-static int
-add_text(struct split *s, const char *p, size_t n, size_t *bad)
+/*
+ * Before a line of the post's text: the record's head, or the LF after
+ * the line before.  Returns the length of out to go back to.  Inline in
+ * split_text's loop, where a call a line is felt.
+ */
+__attribute__((always_inline)) static inline size_t
+text_begin(struct split *s, struct buf *out)
 {
-	size_t len = s->text.len;
+	size_t len = out->len;
 
-	if (s->has_text) {
-		/* Inline: once a line, where a buf_add call is felt. */
-		if (s->text.len + 2 >= s->text.cap)
-			buf_grow(&s->text, 2);
-		memcpy(s->text.data + len, "\\n", 2);
-		buf_setlen(&s->text, len + 2);
+	if (!s->has_text) {
+		s->head_at = len;
+		rec_head(s, s->media, out);
+	} else {
+		if (len + 2 >= out->cap)
+			buf_grow(out, 2);
+		memcpy(out->data + len, "\\n", 2);
+		buf_setlen(out, len + 2);
 	}
-	if (json_escape(&s->text, p, n, bad) != 0) {
-		buf_setlen(&s->text, len);
-		return -1;
-	}
+	return len;
+}
+
+/* After it. */
+static void
+text_end(struct split *s)
+{
 	post_open(s);
 	s->has_text = 1;
 	s->lines++;
+}
+
+/* Add a line to the post's text, escaped as JSON. */
+static int
+add_text(struct split *s, const char *p, size_t n, struct buf *out,
+    size_t *bad)
+{
+	size_t len = text_begin(s, out);
+
+	if (json_escape(out, p, n, bad) != 0) {
+		buf_setlen(out, len);
+		return -1;
+	}
+	text_end(s);
 	return 0;
+}
+
+size_t
+split_text(struct split *s, const char *p, size_t n, struct buf *out,
+    size_t *lines)
+{
+	const char *q = p, *end = p + n;
+	const char h = *s->o.header, pl = *s->o.placeholder;
+	const char tb = *s->o.too_big;
+	size_t len, at;
+
+	*lines = 0;
+	if (s->pending != PEND_NONE)
+		return 0;
+	/* A marker starts with its first byte: those lines go the long way. */
+	while (q < end && *q != h && *q != pl && *q != tb) {
+		at = text_begin(s, out);
+		if ((len = json_escape_line(out, q, (size_t)(end - q))) ==
+		    SIZE_MAX) {
+			buf_setlen(out, at);
+			break;
+		}
+		text_end(s);
+		q += len + 1;
+		++*lines;
+	}
+	return (size_t)(q - p);
+}
+
+size_t
+split_flush(struct split *s, struct buf *out, struct out *o, size_t n)
+{
+	size_t done = s->has_text ? s->head_at : out->len;
+
+	if (done < n)
+		return 0;
+	out_write(o, out->data, done);
+	memmove(out->data, out->data + done, out->len - done);
+	buf_setlen(out, out->len - done);
+	s->head_at = 0;
+	return done;
 }
 
 /* The marker held back was not followed by the chrome: it is text. */
 static void
-pending_to_text(struct split *s)
+pending_to_text(struct split *s, struct buf *out)
 {
 	const char *m = s->pending == PEND_PLACEHOLDER ? s->o.placeholder :
 	    s->o.too_big;
 	size_t bad;
 
-	if (s->pending != PEND_NONE && add_text(s, m, strlen(m), &bad) != 0)
+	if (s->pending != PEND_NONE && add_text(s, m, strlen(m), out, &bad) != 0)
 		die(EX_SOFTWARE, "internal error: a marker is not UTF-8");
 	s->pending = PEND_NONE;
 }
@@ -180,7 +258,6 @@ split_line(struct split *s, const char *p, size_t n, struct buf *out,
 		if (is(p, n, s->o.chrome, s->chrome_len)) {
 			if (s->pending == PEND_PLACEHOLDER) {
 				post_end(s, out);
-				buf_reset(&s->text);
 				emit(s, "unavailable", out);
 			} else {
 				post_open(s);
@@ -189,7 +266,7 @@ split_line(struct split *s, const char *p, size_t n, struct buf *out,
 			s->pending = PEND_NONE;
 			return 0;
 		}
-		pending_to_text(s);
+		pending_to_text(s, out);
 	}
 	/* The first byte alone turns most lines away, without a call. */
 	if (n >= s->header_len && p[0] == s->o.header[0] &&
@@ -217,14 +294,14 @@ split_line(struct split *s, const char *p, size_t n, struct buf *out,
 	    is(p, n, s->o.too_big, s->too_big_len))
 		s->pending = PEND_TOO_BIG;
 	else
-		return add_text(s, p, n, bad);
+		return add_text(s, p, n, out, bad);
 	return 0;
 }
 
 void
 split_finish(struct split *s, struct buf *out)
 {
-	pending_to_text(s);
+	pending_to_text(s, out);
 	post_end(s, out);
 	s->id = 0;
 }

@@ -709,6 +709,91 @@ put(int fd, const char *p, size_t n)
 }
 
 /*
+ * Lines handed out by lines_next alone, and by lines_peek and lines_skip
+ * where they can (every other line, the caller finding the LF), from a
+ * mapped file and from a read one (standard input not at its start): the
+ * same lines, numbers and files; never the first line of a file, which
+ * may have a BOM to drop.
+ */
+static void
+test_lines_peek(void)
+{
+	char p1[] = "/tmp/tgunitXXXXXX", p2[] = "/tmp/tgunitXXXXXX";
+	static const char d1[] = "\xEF\xBB\xBF" "one\r\n\ntwo\nthree\r\nfour\n"
+	    "five\nsix\nseven\neight\nnine";
+	static const char d2[] = "x\n\xEF\xBB\xBF" "a\nb\nc\n";
+	char *files[] = { p1, p2, NULL }, *in[] = { "-", p2, NULL };
+	char want[512], got[512], c;
+	struct lines ls;
+	struct line l;
+	const char *p, *q, *lf;
+	size_t n, wl, gl;
+	int fd, mode, saved, good = 1, first, skips[2] = { 0, 0 };
+
+	fd = mkstemp(p1);
+	good &= put(fd, d1, sizeof d1 - 1);
+	close(fd);
+	fd = mkstemp(p2);
+	good &= put(fd, d2, sizeof d2 - 1);
+	close(fd);
+	for (mode = 0; mode < 2; mode++) {
+		/* mode 1: p1 on standard input, one byte read: not mapped. */
+		saved = dup(STDIN_FILENO);
+		fd = open(p1, O_RDONLY);
+		good &= read(fd, &c, 1) == 1;
+		dup2(fd, STDIN_FILENO);
+		close(fd);
+		lines_open(&ls, mode ? in : files);
+		for (wl = 0; lines_next(&ls, &l); )
+			wl += (size_t)snprintf(want + wl, sizeof want - wl,
+			    "%s:%llu:%.*s|", l.file, (unsigned long long)l.no,
+			    (int)l.len, l.p);
+		lines_close(&ls);
+		if (mode)
+			good &= lseek(STDIN_FILENO, 1, SEEK_SET) == 1;
+		lines_open(&ls, mode ? in : files);
+		for (gl = 0, first = 1;; first = !first) {
+			/* One line, or two where the second has a LF. */
+			if (!first && (n = lines_peek(&ls, &p)) > 0 &&
+			    (lf = memchr(p, '\n', n)) != NULL &&
+			    (lf == p || lf[-1] != '\r')) {
+				good &= ls.no > 0;
+				skips[ls.map != NULL]++;
+				gl += (size_t)snprintf(got + gl,
+				    sizeof got - gl, "%s:%llu:%.*s|", ls.file,
+				    (unsigned long long)ls.no + 1,
+				    (int)(lf - p), p);
+				q = lf + 1;
+				if ((lf = memchr(q, '\n', (size_t)(p + n - q))) !=
+				    NULL && lf > q && lf[-1] != '\r') {
+					gl += (size_t)snprintf(got + gl,
+					    sizeof got - gl, "%s:%llu:%.*s|",
+					    ls.file,
+					    (unsigned long long)ls.no + 2,
+					    (int)(lf - q), q);
+					lines_skip(&ls, (size_t)(lf + 1 - p), 2);
+				} else
+					lines_skip(&ls, (size_t)(q - p), 1);
+				continue;
+			}
+			if (!lines_next(&ls, &l))
+				break;
+			gl += (size_t)snprintf(got + gl, sizeof got - gl,
+			    "%s:%llu:%.*s|", l.file, (unsigned long long)l.no,
+			    (int)l.len, l.p);
+		}
+		lines_close(&ls);
+		dup2(saved, STDIN_FILENO);
+		close(saved);
+		good &= wl == gl && memcmp(want, got, wl) == 0 && wl > 60;
+	}
+	unlink(p1);
+	unlink(p2);
+	CHECK(good && skips[0] >= 3 && skips[1] >= 3,
+	    "lines: peek and skip hand out the lines lines_next does");
+}
+
+/*
  * A regular file is mapped up to its last LF: lines added meanwhile are
  * still read, and a file cut short ends the program with exit 74 and a
  * message, not a crash or a silent short read.
@@ -875,6 +960,96 @@ test_split_fields(void)
 }
 
 /*
+ * Lines fed by split_text where it takes them, else by split_line, make
+ * the records split_line alone makes: markers, text starting as a marker
+ * does, quotes, CR LF, bad UTF-8 (refused, left out both ways), blank
+ * lines, long lines.  Flushed by split_flush after each line fed by
+ * split_line (with a small n), they make the same bytes, and what stays
+ * is the record being written.
+ */
+static void
+test_split_text(void)
+{
+	static const char *pieces[] = { "Forwarded from A", "Forwarded", "F",
+	    "Media is too big", "VIEW IN TELEGRAM", "M", "P",
+	    "Please open Telegram to view this post", "", "text \"q\" \\",
+	    "\xF0\x9F\x91\x89 emoji and words and more words, 40 bytes",
+	    "bad \xC3 byte", "tab\there", "\xE2\x80\xA8 sep",
+	    "a line of plain text long enough for two blocks of AVX2 code" };
+	char path[] = "/tmp/tgunitXXXXXX";
+	struct split s1, s2;
+	struct buf in = BUF_INIT, out1 = BUF_INIT, out2 = BUF_INIT;
+	struct buf all = BUF_INIT;
+	struct out o;
+	uint32_t seed = 99;
+	const char *p, *lf, *end;
+	size_t i, j, n, k, bad, fast = 0, flushed = 0, nl1, nl2;
+	ssize_t got;
+	int fd, good = 1;
+
+	close(mkstemp(path));
+	for (i = 0; i < 2000 && good; i++) {
+		buf_reset(&in);
+		seed = seed * 1103515245 + 12345;
+		for (j = (seed >> 8) % 30; j > 0; j--) {
+			seed = seed * 1103515245 + 12345;
+			buf_addstr(&in, pieces[(seed >> 16) %
+			    (sizeof pieces / sizeof pieces[0])]);
+			buf_addstr(&in, (seed >> 4) % 9 == 0 ? "\r\n" : "\n");
+		}
+		split_init(&s1, &split_defaults);
+		split_init(&s2, &split_defaults);
+		buf_reset(&out1);
+		buf_reset(&out2);
+		out_open(&o, path);
+		end = in.data + in.len;
+		for (p = in.data, nl1 = 0; p < end; p = lf + 1, nl1++) {
+			lf = memchr(p, '\n', (size_t)(end - p));
+			n = (size_t)(lf - p) - (lf > p && lf[-1] == '\r');
+			(void)split_line(&s1, p, n, &out1, &bad);
+		}
+		for (p = in.data, nl2 = 0; p < end; nl2++, p = lf + 1) {
+			if ((n = split_text(&s2, p, (size_t)(end - p), &out2,
+			    &k)) > 0) {
+				good &= k > 0 && p[n - 1] == '\n';
+				fast += k;
+				nl2 += k - 1;
+				lf = p + n - 1;
+				continue;
+			}
+			lf = memchr(p, '\n', (size_t)(end - p));
+			n = (size_t)(lf - p) - (lf > p && lf[-1] == '\r');
+			(void)split_line(&s2, p, n, &out2, &bad);
+			flushed += split_flush(&s2, &out2, &o, 40);
+			good &= out2.len == 0 || out2.data[0] == '{';
+		}
+		good &= nl1 == nl2;
+		split_finish(&s1, &out1);
+		split_finish(&s2, &out2);
+		out_write(&o, out2.data, out2.len);
+		out_close(&o);
+		buf_reset(&all);
+		fd = open(path, O_RDONLY);
+		buf_grow(&all, out1.len + 1);
+		got = read(fd, all.data, out1.len + 1);
+		close(fd);
+		good &= got == (ssize_t)out1.len && memcmp(out1.data, all.data,
+		    out1.len) == 0 && s1.lines == s2.lines &&
+		    s1.posts == s2.posts;
+		split_release(&s1);
+		split_release(&s2);
+	}
+	unlink(path);
+	CHECK(good && fast > 1000 && flushed > 1000,
+	    "split: split_text and split_line make the same records, "
+	    "split_flush writes the finished ones");
+	buf_release(&in);
+	buf_release(&out1);
+	buf_release(&out2);
+	buf_release(&all);
+}
+
+/*
  * The AVX2 paths (json_simd) against the byte-by-byte code: strings of
  * valid and invalid pieces, and each piece at every offset of long ASCII,
  * Cyrillic and Chinese text, scan and escape the same way: the same end,
@@ -1031,6 +1206,106 @@ test_json_simd(void)
 }
 
 /*
+ * json_escape_line against memchr and json_escape, on s[0..n) copied to a
+ * block of its own size (so ASan sees a read past it), into out after
+ * fill bytes; 1 when they agree.
+ */
+static int
+escape_line_agrees(const char *s, size_t n, size_t fill)
+{
+	struct buf a = BUF_INIT, b = BUF_INIT;
+	char *q = malloc(n + 1);
+	const char *lf;
+	size_t want, got, bad, i;
+	int ok;
+
+	memcpy(q, s, n);
+	for (i = 0; i < fill; i++) {
+		buf_addch(&a, 'x');
+		buf_addch(&b, 'x');
+	}
+	lf = memchr(q, '\n', n);
+	if (lf == NULL || (lf > q && lf[-1] == '\r') ||
+	    json_escape(&a, q, (size_t)(lf - q), &bad) != 0)
+		want = SIZE_MAX;
+	else
+		want = (size_t)(lf - q);
+	if (want == SIZE_MAX)
+		buf_setlen(&a, fill);
+	got = json_escape_line(&b, q, n);
+	ok = got == want && a.len == b.len && memcmp(a.data, b.data, a.len) == 0;
+	if (!ok) {
+		printf("# json_escape_line disagrees on %zu bytes:", n);
+		for (i = 0; i < n; i++)
+			printf(" %02x", (unsigned char)q[i]);
+		printf("\n");
+	}
+	free(q);
+	buf_release(&a);
+	buf_release(&b);
+	return ok;
+}
+
+/*
+ * Lines of valid and invalid pieces, a LF (or CR LF, or none) after them
+ * and text of the next line; each piece and a LF at every place about the
+ * 32-byte blocks; lines about json_escape_line's window (4096 bytes); with
+ * and without AVX2.
+ */
+static void
+test_json_escape_line(void)
+{
+	static const char *ends[] = { "\n", "\r\n", "\n\n", "", "\nnext \xD0\x96 line\n" };
+	size_t np = sizeof simd_pieces / sizeof simd_pieces[0];
+	struct buf s = BUF_INIT;
+	uint32_t seed = 4242;
+	size_t i, j, k, pos, len;
+	int good = 1, simd;
+
+	for (simd = 0; simd < 2; simd++) {
+		json_simd(simd);
+		for (i = 0; i < 20000 && good; i++) {
+			buf_reset(&s);
+			seed = seed * 1103515245 + 12345;
+			for (j = (seed >> 8) % 80; j > 0; j--) {
+				seed = seed * 1103515245 + 12345;
+				k = (seed >> 16) % 64 == 0 ?
+				    SIMD_BAD + (seed >> 4) % (np - SIMD_BAD) :
+				    (seed >> 16) % SIMD_BAD;
+				buf_addstr(&s, simd_pieces[k]);
+			}
+			buf_addstr(&s, ends[(seed >> 3) % 5]);
+			good &= escape_line_agrees(s.data, s.len, i % 67);
+		}
+		for (k = 0; k < np && good; k++)
+			for (len = 1; len <= 100; len++)
+				for (pos = 0; pos < len; pos++) {
+					buf_reset(&s);
+					while (s.len < len)
+						buf_addstr(&s, "\xF0\x9F\x98\x80 ab");
+					buf_setlen(&s, pos);
+					buf_addstr(&s, simd_pieces[k]);
+					buf_addstr(&s, "\nxyz\"\n");
+					good &= escape_line_agrees(s.data, s.len, 0);
+					buf_setlen(&s, pos + strlen(simd_pieces[k]));
+					good &= escape_line_agrees(s.data, s.len, 0);
+				}
+		for (len = 4096 - 40; len <= 4096 + 40 && good; len++)
+			for (k = 0; k < 3; k++) {
+				buf_reset(&s);
+				while (s.len < len)
+					buf_addstr(&s, k == 0 ? "a" : k == 1 ?
+					    "\xD0\x96" : "\xE4\xB8\xAD");
+				buf_addstr(&s, "\nmore\n");
+				good &= escape_line_agrees(s.data, s.len, len % 7);
+			}
+	}
+	json_simd(1);
+	CHECK(good, "json: escape_line agrees with memchr and json_escape");
+	buf_release(&s);
+}
+
+/*
  * Records about JSON_KNOWN_MAX bytes long, where json_known stops keeping
  * bits: parsed with and without AVX2, the same members, or the same error
  * at the same place, and record_valid agreeing.
@@ -1102,11 +1377,14 @@ main(void)
 	test_json_scan_two_byte_runs();
 	test_json_wide_paths();
 	test_json_simd();
+	test_json_escape_line();
 	test_record();
 	test_record_lookup();
 	test_lines();
 	test_lines_map();
+	test_lines_peek();
 	test_split();
 	test_split_fields();
+	test_split_text();
 	return unit_status();
 }
