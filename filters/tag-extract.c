@@ -183,27 +183,6 @@ keep(const struct opts *o, struct tags *t, const struct tags_entity *e,
 	return 1;
 }
 
-/*
- * Append v[0..n) as a JSON string: between quotes as it is when plain
- * (needing no escapes), which spares json_add_string's checks.
- */
-static inline void
-add_value(struct buf *b, const char *v, size_t n, int plain)
-{
-	char *d;
-
-	if (!plain) {
-		json_add_string(b, v, n);
-		return;
-	}
-	buf_grow(b, n + 2);
-	d = b->data + b->len;
-	d[0] = '"';
-	memcpy(d + 1, v, n);
-	d[n + 1] = '"';
-	buf_setlen(b, b->len + n + 2);
-}
-
 /* The record's id for --tsv: a number as written, a string's value. */
 static void
 tsv_id(struct record *r, struct buf *line)
@@ -309,8 +288,10 @@ main(int argc, char *argv[])
 				if (val->len > body)
 					buf_addch(val, ',');
 				/* values found in text are plain (tags.h) */
-				add_value(val, v, vn, found_in_text &&
-				    k != TAGS_URL);
+				if (found_in_text && k != TAGS_URL)
+					json_add_plain(val, v, vn);
+				else
+					json_add_string(val, v, vn);
 			}
 			buf_addch(val, ']');
 		}

@@ -1165,24 +1165,15 @@ add_escaped(struct buf *out, const char *s, size_t n)
 void
 json_add_string(struct buf *out, const char *s, size_t n)
 {
-	char *d;
-
 	/*
 	 * Keys and entity values are mostly short plain ASCII, for which
 	 * json_escape's set-up costs more than the copy: one room check,
 	 * the quotes and the bytes.
 	 */
-	if (n > SHORT_PLAIN || !plain_ascii((const unsigned char *)s, n)) {
+	if (n > SHORT_PLAIN || !plain_ascii((const unsigned char *)s, n))
 		add_escaped(out, s, n);
-		return;
-	}
-	if (out->cap - out->len < n + 3)
-		buf_grow(out, n + 2);
-	d = out->data + out->len;
-	d[0] = '"';
-	memcpy(d + 1, s, n);
-	d[n + 1] = '"';
-	buf_setlen(out, out->len + n + 2);
+	else
+		json_add_plain(out, s, n);
 }
 
 /* How far json_escape_line looks for the LF in one go. */

@@ -13,6 +13,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <string.h>
 
 #include "buf.h"
 
@@ -88,6 +89,21 @@ int	json_decode_string(const char *s, size_t n, struct buf *out,
 int	json_escape(struct buf *out, const char *s, size_t n, size_t *bad);
 /* The same with the quotes, for s known to be valid UTF-8. */
 void	json_add_string(struct buf *out, const char *s, size_t n);
+
+/* s[0..n) between quotes as it is: for s known to need no escape. */
+static inline void
+json_add_plain(struct buf *out, const char *s, size_t n)
+{
+	char *d;
+
+	if (out->cap - out->len < n + 3)
+		buf_grow(out, n + 2);
+	d = out->data + out->len;
+	d[0] = '"';
+	memcpy(d + 1, s, n);
+	d[n + 1] = '"';
+	buf_setlen(out, out->len + n + 2);
+}
 /*
  * json_escape for the line at s, up to the first LF in s[0..n), found in the
  * pass that escapes it where the line is plain text.  Returns the line's
