@@ -990,13 +990,40 @@ lone:
 	return -1;
 }
 
+/*
+ * The ASCII byte c to d, escaped if it is '"', '\\' or a control (at most
+ * six bytes); returns where d goes on.
+ */
+static inline char *
+escape_ascii(char *d, unsigned char c)
+{
+	static const char hex[] = "0123456789abcdef";
+
+	switch (c) {
+	case '"': memcpy(d, "\\\"", 2); return d + 2;
+	case '\\': memcpy(d, "\\\\", 2); return d + 2;
+	case '\b': memcpy(d, "\\b", 2); return d + 2;
+	case '\f': memcpy(d, "\\f", 2); return d + 2;
+	case '\n': memcpy(d, "\\n", 2); return d + 2;
+	case '\r': memcpy(d, "\\r", 2); return d + 2;
+	case '\t': memcpy(d, "\\t", 2); return d + 2;
+	}
+	if (c >= 0x20) {
+		*d = (char)c;
+		return d + 1;
+	}
+	memcpy(d, "\\u00", 4);
+	d[4] = hex[c >> 4];
+	d[5] = hex[c & 15];
+	return d + 6;
+}
+
 /* What json_escape keeps free past the rest of its input; see there. */
 #define ROOM	32
 
 int
 json_escape(struct buf *out, const char *s, size_t n, size_t *bad)
 {
-	static const char hex[] = "0123456789abcdef";
 	const unsigned char *p = (const unsigned char *)s, *end = p + n;
 	size_t start = out->len, k;
 	char *d, *dend;
@@ -1096,24 +1123,7 @@ json_escape(struct buf *out, const char *s, size_t n, size_t *bad)
 			    dend - d >= 16);
 			continue;
 		}
-		switch (*p) {
-		case '"': memcpy(d, "\\\"", 2); d += 2; break;
-		case '\\': memcpy(d, "\\\\", 2); d += 2; break;
-		case '\b': memcpy(d, "\\b", 2); d += 2; break;
-		case '\f': memcpy(d, "\\f", 2); d += 2; break;
-		case '\n': memcpy(d, "\\n", 2); d += 2; break;
-		case '\r': memcpy(d, "\\r", 2); d += 2; break;
-		case '\t': memcpy(d, "\\t", 2); d += 2; break;
-		default:
-			if (*p < 0x20) {
-				memcpy(d, "\\u00", 4);
-				d[4] = hex[*p >> 4];
-				d[5] = hex[*p & 15];
-				d += 6;
-			} else
-				*d++ = (char)*p;
-		}
-		p++;
+		d = escape_ascii(d, *p++);
 	}
 	buf_setlen(out, (size_t)(d - out->data));
 	return 0;
@@ -1221,27 +1231,17 @@ json_escape_line(struct buf *out, const char *s, size_t n)
 }
 
 #if defined(__x86_64__) && defined(__GNUC__)
-/* The two-byte escapes of the controls that have one ('\n': 'n'). */
-static const char control_escape[32] = {
-	['\b'] = 'b', ['\t'] = 't', ['\n'] = 'n', ['\f'] = 'f', ['\r'] = 'r'
-};
-
 /*
  * json_add_valid_string's loop with AVX2: each block of 32 bytes (or the
  * last ones and NULs) is stored whole, then the output goes on from its
  * first byte to escape, if any.  d has room for the rest of the text and
  * ROOM, which plain blocks keep; it stops at end, or after an escape that
- * leaves less: the caller grows d.  Returns where it stopped.  The tests
- * of a block are written once, so that GCC keeps their constants in
- * registers.
+ * leaves less: the caller grows d.  Returns where it stopped.
  */
 __attribute__((target("avx2"))) static const unsigned char *
 escape_avx2(const unsigned char *p, const unsigned char *end, char **dp,
     const char *dend)
 {
-	static const char hex[] = "0123456789abcdef";
-	const __m256i q = _mm256_set1_epi8('"'), bs = _mm256_set1_epi8('\\');
-	const __m256i ctl = _mm256_set1_epi8(0x1F);
 	const __m256i e2 = _mm256_set1_epi8((char)0xE2);
 	char *d = *dp;
 	__m256i v;
@@ -1253,11 +1253,8 @@ escape_avx2(const unsigned char *p, const unsigned char *end, char **dp,
 		v = len < 32 ? load_short(p, len) :
 		    _mm256_loadu_si256((const __m256i *)p);
 		_mm256_storeu_si256((__m256i *)d, v);
-		m = (uint32_t)_mm256_movemask_epi8(_mm256_or_si256(
-		    _mm256_or_si256(_mm256_cmpeq_epi8(v, q),
-		    _mm256_cmpeq_epi8(v, bs)), _mm256_or_si256(
-		    _mm256_cmpeq_epi8(_mm256_min_epu8(v, ctl), v),
-		    _mm256_cmpeq_epi8(v, e2))));
+		m = specials(v) | (uint32_t)_mm256_movemask_epi8(
+		    _mm256_cmpeq_epi8(v, e2));
 		if (len < 32)	/* the NULs after the end are controls */
 			m &= (1u << len) - 1;
 		if (m == 0) {
@@ -1281,16 +1278,8 @@ escape_avx2(const unsigned char *p, const unsigned char *end, char **dp,
 				p += 2;
 			} else
 				*d++ = (char)c;
-		} else if (c >= 0x20 || control_escape[c] != 0) {
-			d[0] = '\\';
-			d[1] = c >= 0x20 ? (char)c : control_escape[c];
-			d += 2;
-		} else {
-			memcpy(d, "\\u00", 4);
-			d[4] = hex[c >> 4];
-			d[5] = hex[c & 15];
-			d += 6;
-		}
+		} else
+			d = escape_ascii(d, c);
 		if ((size_t)(dend - d) < (size_t)(end - p) + ROOM)
 			break;
 	}

@@ -104,6 +104,7 @@ json_add_plain(struct buf *out, const char *s, size_t n)
 	d[n + 1] = '"';
 	buf_setlen(out, out->len + n + 2);
 }
+
 /*
  * json_escape for the line at s, up to the first LF in s[0..n), found in the
  * pass that escapes it where the line is plain text.  Returns the line's
