@@ -458,6 +458,7 @@ special_avx2(const unsigned char *p, size_t n)
 int
 json_known(struct json_known *k, const char *p, size_t n)
 {
+	k->masked = 0;
 	if (!simd)
 		return 0;
 	k->p = p;
@@ -494,7 +495,7 @@ text_fast(const unsigned char *p, const unsigned char *end, char *d,
 int
 json_known(struct json_known *k, const char *p, size_t n)
 {
-	(void)k;
+	k->masked = 0;
 	(void)p;
 	(void)n;
 	return 0;

@@ -46,7 +46,8 @@ json_skip_ws(const char *p, const char *end)
 #define JSON_KNOWN_MAX	(64 * 1024)
 struct json_known {
 	const char	*p;		/* the line */
-	int		 masked;	/* mask is set */
+	int		 masked;	/* mask is set (0 when json_known
+					 * kept none) */
 	uint32_t	 mask[JSON_KNOWN_MAX / 32 + 1];	/* bit i: p[i] */
 };
 

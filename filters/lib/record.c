@@ -286,7 +286,6 @@ record_parse(struct record *r, const struct line *l, struct json_err *e)
 	int kesc, vesc;
 
 	known = json_known(&r->known, l->p, l->len) ? &r->known : NULL;
-	r->specials = known != NULL && known->masked ? known->mask : NULL;
 	r->line = l;
 	r->p = l->p;
 	r->len = l->len;

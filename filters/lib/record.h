@@ -105,7 +105,6 @@ struct record {
 	struct buf	 tmp;		/* decoded strings, rendering */
 	struct buf	 keytmp;	/* decoded keys */
 	struct json_known known;	/* the line's UTF-8 and specials */
-	const uint32_t	*specials;	/* known's mask when it was kept */
 };
 
 void	record_init(struct record *);
@@ -129,7 +128,7 @@ int	record_blank(const char *p, size_t n);
 static inline const uint32_t *
 record_specials(const struct record *r)
 {
-	return r->specials;
+	return r->known.masked ? r->known.mask : NULL;
 }
 /* The last member named key, or NULL. */
 const struct field *record_get(struct record *, const char *key);

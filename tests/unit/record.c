@@ -1071,6 +1071,22 @@ static const char *simd_pieces[] = {
 };
 #define SIMD_BAD 26
 
+/* Fewer than max random simd_pieces to s, invalid ones one time in 64. */
+static void
+add_simd_pieces(struct buf *s, uint32_t *seed, size_t max)
+{
+	size_t np = sizeof simd_pieces / sizeof simd_pieces[0], j, k;
+
+	*seed = *seed * 1103515245 + 12345;
+	for (j = (*seed >> 8) % max; j > 0; j--) {
+		*seed = *seed * 1103515245 + 12345;
+		k = (*seed >> 16) % 64 == 0 ?
+		    SIMD_BAD + (*seed >> 4) % (np - SIMD_BAD) :
+		    (*seed >> 16) % SIMD_BAD;
+		buf_addstr(s, simd_pieces[k]);
+	}
+}
+
 /* Scan and escape s[0..n) both ways; 1 when they agree. */
 static int
 simd_agree(const char *s, size_t n)
@@ -1154,15 +1170,7 @@ test_json_simd(void)
 	}
 	for (i = 0; i < 100000 && good; i++) {
 		buf_reset(&s);
-		seed = seed * 1103515245 + 12345;
-		for (j = (seed >> 8) % 120; j > 0; j--) {
-			seed = seed * 1103515245 + 12345;
-			/* Invalid pieces one time in 64. */
-			k = (seed >> 16) % 64 == 0 ?
-			    SIMD_BAD + (seed >> 4) % (np - SIMD_BAD) :
-			    (seed >> 16) % SIMD_BAD;
-			buf_addstr(&s, simd_pieces[k]);
-		}
+		add_simd_pieces(&s, &seed, 120);
 		good &= simd_agree(s.data, s.len);
 	}
 	for (k = 0; k < np && good; k++)
@@ -1259,21 +1267,14 @@ test_json_escape_line(void)
 	size_t np = sizeof simd_pieces / sizeof simd_pieces[0];
 	struct buf s = BUF_INIT;
 	uint32_t seed = 4242;
-	size_t i, j, k, pos, len;
+	size_t i, k, pos, len;
 	int good = 1, simd;
 
 	for (simd = 0; simd < 2; simd++) {
 		json_simd(simd);
 		for (i = 0; i < 20000 && good; i++) {
 			buf_reset(&s);
-			seed = seed * 1103515245 + 12345;
-			for (j = (seed >> 8) % 80; j > 0; j--) {
-				seed = seed * 1103515245 + 12345;
-				k = (seed >> 16) % 64 == 0 ?
-				    SIMD_BAD + (seed >> 4) % (np - SIMD_BAD) :
-				    (seed >> 16) % SIMD_BAD;
-				buf_addstr(&s, simd_pieces[k]);
-			}
+			add_simd_pieces(&s, &seed, 80);
 			buf_addstr(&s, ends[(seed >> 3) % 5]);
 			good &= escape_line_agrees(s.data, s.len, i % 67);
 		}
