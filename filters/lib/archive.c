@@ -51,6 +51,7 @@ enum job_state { JOB_FREE, JOB_QUEUED, JOB_RUNNING, JOB_DONE };
 struct job {
 	struct buf	 in, out;
 	uint64_t	*tag;		/* of each record */
+	uint32_t	*len;		/* of each record, without its LF */
 	size_t		 nrec, captag;
 	uint32_t	 chash;		/* of the compressed bytes */
 	enum job_state	 state;
@@ -118,13 +119,12 @@ new_cctx(const struct archive_writer *w)
 static int
 check_job(const struct archive_writer *w, const struct job *j)
 {
-	const char *p = j->in.data, *end = p + j->in.len, *q;
+	const char *p = j->in.data;
+	size_t i;
 
-	for (; p < end; p = q + 1) {
-		q = memchr(p, '\n', (size_t)(end - p));
-		if (!w->o.check(p, (size_t)(q - p)))
+	for (i = 0; i < j->nrec; p += j->len[i++] + 1)
+		if (!w->o.check(p, j->len[i]))
 			return 0;
-	}
 	return 1;
 }
 
@@ -136,17 +136,15 @@ static void
 drop_refused(struct archive_writer *w, struct job *j)
 {
 	struct buf kept = BUF_INIT;
-	const char *p = j->in.data, *q;
+	const char *p = j->in.data;
 	size_t i, n = 0;
 
-	for (i = 0; i < j->nrec; i++, p = q + 1) {
-		q = memchr(p, '\n', j->in.len - (size_t)(p - j->in.data));
-		if (w->o.check(p, (size_t)(q - p))) {
-			buf_add(&kept, p, (size_t)(q - p) + 1);
+	for (i = 0; i < j->nrec; p += j->len[i++] + 1) {
+		if (w->o.check(p, j->len[i])) {
+			buf_add(&kept, p, j->len[i] + 1);
 			n++;
 		} else
-			w->o.refuse(w->o.refuse_ctx, p, (size_t)(q - p),
-			    j->tag[i]);
+			w->o.refuse(w->o.refuse_ctx, p, j->len[i], j->tag[i]);
 	}
 	buf_release(&j->in);
 	j->in = kept;
@@ -435,7 +433,9 @@ add_record(struct archive_writer *w, const char *p, size_t n, uint64_t tag)
 	if (j->nrec == j->captag) {
 		j->captag = j->captag ? j->captag * 2 : 1024;
 		j->tag = xrealloc(j->tag, j->captag, sizeof *j->tag);
+		j->len = xrealloc(j->len, j->captag, sizeof *j->len);
 	}
+	j->len[j->nrec] = (uint32_t)n;
 	j->tag[j->nrec++] = tag;
 }
 
@@ -580,6 +580,7 @@ archive_writer_free(struct archive_writer *w)
 		buf_release(&w->jobs[i].in);
 		buf_release(&w->jobs[i].out);
 		free(w->jobs[i].tag);
+		free(w->jobs[i].len);
 	}
 	ZSTD_freeCCtx(w->cc);
 	free(w->jobs);
