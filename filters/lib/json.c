@@ -58,6 +58,26 @@ plain_prefix(uint64_t m)
 }
 
 /*
+ * Whether p (before end) starts U+2028 or U+2029 (E2 80 A8, E2 80 A9):
+ * JSON strings may hold them, JavaScript's may not, so the escapers write
+ * \u2028 and \u2029.
+ */
+static inline int
+line_sep(const unsigned char *p, const unsigned char *end)
+{
+	return p[0] == 0xE2 && end - p >= 3 && p[1] == 0x80 &&
+	    (p[2] == 0xA8 || p[2] == 0xA9);
+}
+
+/* The line_sep at p, escaped to d; returns where d goes on. */
+static inline char *
+escape_sep(char *d, const unsigned char *p)
+{
+	memcpy(d, p[2] == 0xA8 ? "\\u2028" : "\\u2029", 6);
+	return d + 6;
+}
+
+/*
  * With AVX2 (x86-64, checked at run time), long strings are scanned and
  * copied 32 bytes at a time: text_avx2 tells how many bytes at p are
  * plain string text, that is valid UTF-8 without '"', '\\' or controls
@@ -330,6 +350,7 @@ text_avx2(const unsigned char *p, size_t n, unsigned char *d, int *escaped)
 				    _mm256_cmpeq_epi8(v, e2)); m != 0;
 				    m &= m - 1) {
 					s = at + (size_t)__builtin_ctz(m);
+					/* line_sep, less the E2 the compare found */
 					if (n - s >= 3 && p[s + 1] == 0x80 &&
 					    (p[s + 2] == 0xA8 ||
 					    p[s + 2] == 0xA9)) {
@@ -992,8 +1013,8 @@ lone:
 }
 
 /*
- * The ASCII byte c to d, escaped if it is '"', '\\' or a control (at most
- * six bytes); returns where d goes on.
+ * The byte c to d, escaped if it is '"', '\\' or a control (at most six
+ * bytes), else as it is; returns where d goes on.
  */
 static inline char *
 escape_ascii(char *d, unsigned char c)
@@ -1105,12 +1126,9 @@ json_escape(struct buf *out, const char *s, size_t n, size_t *bad)
 					buf_setlen(out, start);
 					return -1;
 				}
-				if (k == 3 && p[0] == 0xE2 && p[1] == 0x80 &&
-				    (p[2] == 0xA8 || p[2] == 0xA9)) {
-					memcpy(d, p[2] == 0xA8 ? "\\u2028" :
-					    "\\u2029", 6);
-					d += 6;
-				} else {
+				if (k == 3 && line_sep(p, end))
+					d = escape_sep(d, p);
+				else {
 					/* k is 3 or 4 here; d has room. */
 					d[0] = (char)p[0];
 					d[1] = (char)p[1];
@@ -1248,7 +1266,6 @@ escape_avx2(const unsigned char *p, const unsigned char *end, char **dp,
 	__m256i v;
 	uint32_t m;
 	size_t len;
-	unsigned char c;
 
 	while ((len = (size_t)(end - p)) > 0) {
 		v = len < 32 ? load_short(p, len) :
@@ -1267,20 +1284,11 @@ escape_avx2(const unsigned char *p, const unsigned char *end, char **dp,
 		len = (size_t)__builtin_ctz(m);
 		p += len;
 		d += len;
-		c = *p++;
-		if (c == 0xE2) {
-			/* U+2028 and U+2029; other characters of E2 go on
-			 * from their second byte. */
-			if (end - p >= 2 && p[0] == 0x80 &&
-			    (p[1] == 0xA8 || p[1] == 0xA9)) {
-				memcpy(d, p[1] == 0xA8 ? "\\u2028" : "\\u2029",
-				    6);
-				d += 6;
-				p += 2;
-			} else
-				*d++ = (char)c;
-		} else
-			d = escape_ascii(d, c);
+		if (line_sep(p, end)) {
+			d = escape_sep(d, p);
+			p += 3;
+		} else	/* a byte to escape, or the E2 of another character */
+			d = escape_ascii(d, *p++);
 		if ((size_t)(dend - d) < (size_t)(end - p) + ROOM)
 			break;
 	}
