@@ -233,6 +233,25 @@ test_json_escape_random(void)
 }
 
 /*
+ * Fewer than max of the n pieces, at random, to b; with lines, each ends
+ * with LF, or CR LF one time in nine.
+ */
+static void
+add_pieces(struct buf *b, const char *const *pieces, size_t n,
+    uint32_t *seed, size_t max, int lines)
+{
+	size_t j;
+
+	*seed = *seed * 1103515245 + 12345;
+	for (j = (*seed >> 8) % max; j > 0; j--) {
+		*seed = *seed * 1103515245 + 12345;
+		buf_addstr(b, pieces[(*seed >> 16) % n]);
+		if (lines)
+			buf_addstr(b, (*seed >> 4) % 9 == 0 ? "\r\n" : "\n");
+	}
+}
+
+/*
  * json_add_valid_string, AVX2 or not, against json_add_string: random
  * valid strings into buffers of every fill level, and strings that grow
  * up to six times when escaped, so the output runs out of room midway.
@@ -252,12 +271,8 @@ test_json_add_valid_string(void)
 	for (i = 0; i < 40000 && good; i++) {
 		simd = json_simd(i % 4 != 0);
 		buf_reset(&in);
-		seed = seed * 1103515245 + 12345;
-		for (j = (seed >> 8) % 60; j > 0; j--) {
-			seed = seed * 1103515245 + 12345;
-			buf_addstr(&in, pieces[(seed >> 16) %
-			    (sizeof pieces / sizeof pieces[0])]);
-		}
+		add_pieces(&in, pieces, sizeof pieces / sizeof pieces[0], &seed,
+		    60, 0);
 		if (i % 8 == 1)		/* a control per byte: \u00XX */
 			for (j = 0; j < i % 300; j++)
 				buf_addch(&in, (int)(j % 31) + 1);
@@ -983,20 +998,15 @@ test_split_text(void)
 	struct out o;
 	uint32_t seed = 99;
 	const char *p, *lf, *end;
-	size_t i, j, n, k, bad, fast = 0, flushed = 0, nl1, nl2;
+	size_t i, n, k, bad, fast = 0, flushed = 0, nl1, nl2;
 	ssize_t got;
 	int fd, good = 1;
 
 	close(mkstemp(path));
 	for (i = 0; i < 2000 && good; i++) {
 		buf_reset(&in);
-		seed = seed * 1103515245 + 12345;
-		for (j = (seed >> 8) % 30; j > 0; j--) {
-			seed = seed * 1103515245 + 12345;
-			buf_addstr(&in, pieces[(seed >> 16) %
-			    (sizeof pieces / sizeof pieces[0])]);
-			buf_addstr(&in, (seed >> 4) % 9 == 0 ? "\r\n" : "\n");
-		}
+		add_pieces(&in, pieces, sizeof pieces / sizeof pieces[0], &seed,
+		    30, 1);
 		split_init(&s1, &split_defaults);
 		split_init(&s2, &split_defaults);
 		buf_reset(&out1);
